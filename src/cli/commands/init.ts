@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { loadDemo } from '../../jobs/demo.js';
+import { dateOption, dbPath, positiveInt, print, printJson, globals, withDb } from '../context.js';
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description('create or migrate the database; --demo N also loads a demo operator, tariffs and N accounts')
+    .option('--demo <n>', 'load the demo operator, tariffs and N subscribers from fixtures/')
+    .option('--seed <n>', 'seed of the demo generator', '1')
+    .option('--date <date>', 'today (YYYY-MM-DD), default today in Asia/Almaty')
+    .action(async (options: { demo?: string; seed: string; date?: string }, cmd: Command) => {
+      const n = options.demo === undefined ? undefined : positiveInt(options.demo, '--demo');
+      const seed = positiveInt(options.seed, '--seed');
+      const today = dateOption(options.date);
+      await withDb(
+        cmd,
+        async (db) => {
+          const loaded = n === undefined ? undefined : await loadDemo(db, n, { seed, today });
+          if (globals(cmd).json) printJson({ db: dbPath(cmd), demo: loaded ?? null });
+          else {
+            print(`database ready: ${dbPath(cmd)}`);
+            if (loaded) print(`demo: ${loaded.tariffs} tariffs, ${loaded.accounts} accounts`);
+          }
+        },
+        { create: true },
+      );
+    });
+}

@@ -1,0 +1,61 @@
+// The `esep` command: commander wiring only. Exit codes (SPEC section 6): 0 done, 1 failed,
+// 2 bad usage or input, 75 busy.
+import { Command, CommanderError } from 'commander';
+import { NoDatabaseError } from '../db/connection.js';
+import { BusyError, describeProblem, InputError } from '../domain/errors.js';
+import { registerAccount } from './commands/account.js';
+import { registerImport } from './commands/import.js';
+import { registerInit } from './commands/init.js';
+import { registerVerify } from './commands/verify.js';
+
+export const EXIT = { ok: 0, failed: 1, input: 2, busy: 75 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command('esep')
+    .description('esep: billing runner of the operator (public offer to individuals)')
+    .option('--db <path>', 'SQLite database (default: $ESEP_DB, else ./esep.db)')
+    .option('--json', 'machine-readable output')
+    .option('--verbose', 'show stack traces of unexpected errors')
+    .showHelpAfterError()
+    .exitOverride();
+  registerInit(program);
+  registerImport(program);
+  registerAccount(program);
+  registerVerify(program);
+  for (const cmd of program.commands) applyExitOverride(cmd);
+  return program;
+}
+
+function applyExitOverride(cmd: Command): void {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) applyExitOverride(sub);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.input;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`esep: refused, nothing was changed:\n${error.problems.map((p) => `  ${describeProblem(p)}`).join('\n')}\n`);
+      return EXIT.input;
+    }
+    if (error instanceof NoDatabaseError) {
+      process.stderr.write(`esep: ${error.message}\n`);
+      return EXIT.input;
+    }
+    if (error instanceof BusyError) {
+      process.stderr.write(`esep: ${error.message}\n`);
+      return EXIT.busy;
+    }
+    const verbose = program.opts<{ verbose?: boolean }>().verbose || process.argv.includes('--verbose');
+    process.stderr.write(`esep: failed: ${(error as Error).message ?? String(error)}\n`);
+    if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return EXIT.failed;
+  }
+}

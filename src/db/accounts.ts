@@ -1,0 +1,80 @@
+// Accounts and subscribers: reads grouped by aggregate; no business decisions here.
+import type { Db } from './connection.js';
+import { asEntries, entriesOf } from './ledger.js';
+import { overdueDebt } from '../domain/allocation.js';
+import type { AccountStatus, Method, SuspendReason } from '../domain/accounts.js';
+import type { IsoDate } from '../domain/dates.js';
+import type { Tiyn } from '../domain/money.js';
+
+export interface AccountRow {
+  account: string;
+  iin: string;
+  name: string;
+  method: Method;
+  tariffCode: string;
+  status: AccountStatus;
+  suspendReason: SuspendReason | null;
+  connectedOn: IsoDate;
+  terminatedOn: IsoDate | null;
+  terminatedBy: 'operator' | 'subscriber' | null;
+  premisesOwned: boolean;
+  address: string;
+  email: string | null;
+  phone: string | null;
+  balance: Tiyn;
+  equipmentReturnBy: IsoDate | null;
+  refundDueOn: IsoDate | null;
+}
+
+const COLUMNS = `a.account, a.iin, s.name, a.method, a.tariff_code AS tariffCode, a.status,
+  a.suspend_reason AS suspendReason, a.connected_on AS connectedOn, a.terminated_on AS terminatedOn,
+  a.terminated_by AS terminatedBy, a.premises_owned AS premisesOwned, a.address, a.email, a.phone,
+  a.balance, a.equipment_return_by AS equipmentReturnBy, a.refund_due_on AS refundDueOn`;
+
+function fromSql(row: AccountRow & { premisesOwned: number | boolean }): AccountRow {
+  return { ...row, premisesOwned: Boolean(row.premisesOwned) };
+}
+
+export function findAccount(db: Db, account: string): AccountRow | undefined {
+  const row = db.sqlite
+    .prepare(`SELECT ${COLUMNS} FROM accounts a JOIN subscribers s ON s.iin = a.iin WHERE a.account = ?`)
+    .get(account) as (AccountRow & { premisesOwned: number }) | undefined;
+  return row && fromSql(row);
+}
+
+export function allAccounts(db: Db): AccountRow[] {
+  return (
+    db.sqlite.prepare(`SELECT ${COLUMNS} FROM accounts a JOIN subscribers s ON s.iin = a.iin ORDER BY a.account`).all() as (AccountRow & {
+      premisesOwned: number;
+    })[]
+  ).map(fromSql);
+}
+
+export function accountsOfIin(db: Db, iin: string): string[] {
+  return (db.sqlite.prepare('SELECT account FROM accounts WHERE iin = ? ORDER BY account').all(iin) as { account: string }[]).map(
+    (r) => r.account,
+  );
+}
+
+/** Due dates of an account's invoices by period. */
+export function dueDatesByPeriod(db: Db, account: string): Map<string, IsoDate> {
+  const rows = db.sqlite.prepare('SELECT period, due_on AS dueOn FROM invoices WHERE account = ?').all(account) as {
+    period: string;
+    dueOn: IsoDate;
+  }[];
+  return new Map(rows.map((r) => [r.period, r.dueOn]));
+}
+
+export function overdueDebtOfAccount(db: Db, account: string, asOf: IsoDate): Tiyn {
+  return overdueDebt(asEntries(entriesOf(db, account)), dueDatesByPeriod(db, account), asOf);
+}
+
+/** cl. 6.4: unpaid overdue debt over all accounts of an IIN, by account (only accounts that owe). */
+export function overdueDebtOfIin(db: Db, iin: string, asOf: IsoDate): Map<string, Tiyn> {
+  const out = new Map<string, Tiyn>();
+  for (const account of accountsOfIin(db, iin)) {
+    const owed = overdueDebtOfAccount(db, account, asOf);
+    if (owed > 0) out.set(account, owed);
+  }
+  return out;
+}

@@ -1,0 +1,298 @@
+// The database schema. Amounts are integer tiyn; dates are ISO 'YYYY-MM-DD' text (Asia/Almaty
+// billing days); timestamps are ISO instants in UTC. The ledger is append-only (triggers in the
+// custom migration refuse UPDATE and DELETE); every entry carries an idempotency key, so a retried
+// job cannot post the same fact twice.
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ENTRY_KINDS, type EntryKind } from '../domain/entries.js';
+
+const createdAt = () =>
+  text('created_at')
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
+
+/** The operator: requisites printed on invoices, and the rule settings the contract leaves to it. */
+export const operator = sqliteTable(
+  'operator',
+  {
+    id: integer('id').primaryKey(),
+    name: text('name').notNull(),
+    bin: text('bin').notNull(),
+    iban: text('iban').notNull(),
+    bank: text('bank').notNull(),
+    bic: text('bic').notNull(),
+    kbe: text('kbe').notNull(),
+    knp: text('knp').notNull(),
+    address: text('address').notNull(),
+    phone: text('phone').notNull(),
+    site: text('site').notNull(),
+    email: text('email').notNull(),
+    invoicePrefix: text('invoice_prefix').notNull(),
+    /** cl. 23.7: penalty per overdue day, as a decimal fraction ("0.005" = 0.5%). */
+    penaltyRate: text('penalty_rate').notNull().default('0.005'),
+    /** cl. 23.7: at most this many penalty days per invoice. */
+    penaltyCapDays: integer('penalty_cap_days').notNull().default(30),
+    /** cl. 23.5: days after the due date before a credit account is suspended for debt. */
+    graceDays: integer('grace_days').notNull().default(0),
+    updatedAt: text('updated_at')
+      .notNull()
+      .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+  },
+  (t) => [check('operator_single_row', sql`${t.id} = 1`)],
+);
+
+export const tariffs = sqliteTable('tariffs', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  /** cl. 28: a discontinued tariff moves its accounts to the successor from this date. */
+  discontinuedOn: text('discontinued_on'),
+  successorCode: text('successor_code'),
+  createdAt: createdAt(),
+});
+
+/** Price versions of a tariff: the version in force on day D is the latest with effective_from ≤ D. */
+export const tariffPrices = sqliteTable(
+  'tariff_prices',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tariffCode: text('tariff_code')
+      .notNull()
+      .references(() => tariffs.code),
+    effectiveFrom: text('effective_from').notNull(),
+    /** cl. 23.14: when the change was announced (null for the tariff's first price). */
+    announcedOn: text('announced_on'),
+    monthlyFee: integer('monthly_fee').notNull(),
+    portFee: integer('port_fee').notNull(),
+    installationFee: integer('installation_fee').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('tariff_prices_version').on(t.tariffCode, t.effectiveFrom),
+    check('tariff_prices_non_negative', sql`${t.monthlyFee} >= 0 AND ${t.portFee} >= 0 AND ${t.installationFee} >= 0`),
+  ],
+);
+
+export const subscribers = sqliteTable('subscribers', {
+  iin: text('iin').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at'),
+});
+
+export const accounts = sqliteTable(
+  'accounts',
+  {
+    /** The personal account number (дербес шот / лицевой счёт). */
+    account: text('account').primaryKey(),
+    iin: text('iin')
+      .notNull()
+      .references(() => subscribers.iin),
+    method: text('method', { enum: ['advance', 'credit'] }).notNull(),
+    tariffCode: text('tariff_code')
+      .notNull()
+      .references(() => tariffs.code),
+    status: text('status', { enum: ['active', 'suspended', 'terminated'] })
+      .notNull()
+      .default('active'),
+    suspendReason: text('suspend_reason', { enum: ['funds', 'debt'] }),
+    connectedOn: text('connected_on').notNull(),
+    terminatedOn: text('terminated_on'),
+    terminatedBy: text('terminated_by', { enum: ['operator', 'subscriber'] }),
+    premisesOwned: integer('premises_owned', { mode: 'boolean' }).notNull(),
+    address: text('address').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    /** Cached sum of the account's ledger entries, kept by the one posting function; `esep verify` checks it. */
+    balance: integer('balance').notNull().default(0),
+    /** cl. 22.10: equipment must be back by this date after termination. */
+    equipmentReturnBy: text('equipment_return_by'),
+    /** cl. 17.4: a positive balance after termination by the subscriber is paid out by this date. */
+    refundDueOn: text('refund_due_on'),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at'),
+  },
+  (t) => [
+    index('accounts_iin').on(t.iin),
+    check('accounts_suspend_reason', sql`(${t.status} = 'suspended') = (${t.suspendReason} IS NOT NULL)`),
+  ],
+);
+
+/** Equipment handed to an account, with its cost from the acceptance act (cl. 22.10, 35). */
+export const equipment = sqliteTable(
+  'equipment',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    account: text('account')
+      .notNull()
+      .references(() => accounts.account),
+    serial: text('serial').notNull(),
+    model: text('model'),
+    cost: integer('cost').notNull(),
+    rented: integer('rented', { mode: 'boolean' }).notNull().default(true),
+    handedOutOn: text('handed_out_on').notNull(),
+    returnedOn: text('returned_on'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('equipment_account_serial').on(t.account, t.serial)],
+);
+
+export { ENTRY_KINDS, type EntryKind };
+
+/**
+ * The ledger: every change of what an account owes. Append-only. amount > 0 is in the subscriber's
+ * favour (payment, credit), amount < 0 is a charge. `key` is the entry's idempotency key.
+ */
+export const ledger = sqliteTable(
+  'ledger',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    account: text('account')
+      .notNull()
+      .references(() => accounts.account),
+    valueDate: text('value_date').notNull(),
+    kind: text('kind', { enum: ENTRY_KINDS }).notNull(),
+    amount: integer('amount').notNull(),
+    key: text('key').notNull(),
+    invoiceId: integer('invoice_id'),
+    paymentId: integer('payment_id'),
+    runId: integer('run_id'),
+    memo: text('memo'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('ledger_key').on(t.key),
+    index('ledger_account_date').on(t.account, t.valueDate),
+    check('ledger_amount_not_zero', sql`${t.amount} <> 0`),
+  ],
+);
+
+export const invoices = sqliteTable(
+  'invoices',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** `{prefix}-{YYYY}-{seq:06}`, gapless per year. */
+    number: text('number').notNull(),
+    year: integer('year').notNull(),
+    seq: integer('seq').notNull(),
+    account: text('account')
+      .notNull()
+      .references(() => accounts.account),
+    period: text('period').notNull(),
+    final: integer('final', { mode: 'boolean' }).notNull().default(false),
+    issuedOn: text('issued_on').notNull(),
+    dueOn: text('due_on').notNull(),
+    openingBalance: integer('opening_balance').notNull(),
+    charges: integer('charges').notNull(),
+    credits: integer('credits').notNull(),
+    payments: integer('payments').notNull(),
+    penalties: integer('penalties').notNull(),
+    closingBalance: integer('closing_balance').notNull(),
+    /** Net charges of the period, penalties excluded: what penalty and termination rules look at. */
+    principal: integer('principal').notNull(),
+    amountDue: integer('amount_due').notNull(),
+    advisedTopup: integer('advised_topup'),
+    file: text('file'),
+    runId: integer('run_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('invoices_number').on(t.number),
+    uniqueIndex('invoices_year_seq').on(t.year, t.seq),
+    uniqueIndex('invoices_account_period').on(t.account, t.period),
+  ],
+);
+
+/** Incoming bank payments, matched to an account or waiting in suspense. */
+export const payments = sqliteTable(
+  'payments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The bank transaction's identity (format and bank reference): the same row imported twice is one payment. */
+    identity: text('identity').notNull(),
+    format: text('format').notNull(),
+    bankRef: text('bank_ref').notNull(),
+    valueDate: text('value_date').notNull(),
+    amount: integer('amount').notNull(),
+    account: text('account').references(() => accounts.account),
+    status: text('status', { enum: ['applied', 'suspense', 'reversal'] }).notNull(),
+    matchedBy: text('matched_by'),
+    payerIin: text('payer_iin'),
+    payerName: text('payer_name'),
+    purpose: text('purpose'),
+    file: text('file'),
+    line: integer('line'),
+    importedAt: createdAt(),
+    assignedAt: text('assigned_at'),
+  },
+  (t) => [uniqueIndex('payments_identity').on(t.identity), index('payments_status').on(t.status)],
+);
+
+/** Which credit entry settled which charge entry, and how much (cl. 16). */
+export const allocations = sqliteTable(
+  'allocations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    account: text('account')
+      .notNull()
+      .references(() => accounts.account),
+    creditEntryId: integer('credit_entry_id')
+      .notNull()
+      .references(() => ledger.id),
+    debitEntryId: integer('debit_entry_id')
+      .notNull()
+      .references(() => ledger.id),
+    amount: integer('amount').notNull(),
+    asOf: text('as_of').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('allocations_account').on(t.account),
+    index('allocations_credit').on(t.creditEntryId),
+    index('allocations_debit').on(t.debitEntryId),
+    check('allocations_positive', sql`${t.amount} > 0`),
+  ],
+);
+
+/** Suspensions, restorations and terminations, for the network team (`esep access`). */
+export const accessEvents = sqliteTable(
+  'access_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    account: text('account')
+      .notNull()
+      .references(() => accounts.account),
+    at: text('at').notNull(),
+    valueDate: text('value_date').notNull(),
+    event: text('event', { enum: ['suspend', 'restore', 'terminate'] }).notNull(),
+    reason: text('reason').notNull(),
+    key: text('key').notNull(),
+    runId: integer('run_id'),
+  },
+  (t) => [uniqueIndex('access_events_key').on(t.key), index('access_events_date').on(t.valueDate)],
+);
+
+/** The job journal: one row per run of a job, written with its work. */
+export const jobRuns = sqliteTable(
+  'job_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    job: text('job').notNull(),
+    scope: text('scope').notNull(),
+    startedAt: text('started_at').notNull(),
+    finishedAt: text('finished_at'),
+    outcome: text('outcome', { enum: ['running', 'ok', 'failed', 'interrupted'] }).notNull(),
+    counts: text('counts').notNull().default('{}'),
+    message: text('message'),
+    pid: integer('pid'),
+  },
+  (t) => [index('job_runs_job').on(t.job, t.scope)],
+);
+
+/** The one lock that keeps two writing jobs from running at once. */
+export const jobLocks = sqliteTable('job_locks', {
+  name: text('name').primaryKey(),
+  pid: integer('pid').notNull(),
+  host: text('host').notNull(),
+  job: text('job').notNull(),
+  acquiredAt: text('acquired_at').notNull(),
+});

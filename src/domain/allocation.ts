@@ -1,0 +1,153 @@
+// cl. 16: a payment settles, as of its value date, (1) unpaid penalties oldest first, (2) overdue
+// principal oldest first, (3) current debt; what remains is prepayment and settles later charges,
+// in the same order, as they arrive. Allocation is a pure function of the ledger: replaying the
+// entries in value-date order gives the same answer whatever order they were imported in.
+import { isPaymentLike, type Entry } from './entries.js';
+import type { IsoDate } from './dates.js';
+import type { Tiyn } from './money.js';
+
+export interface Allocation {
+  creditId: number;
+  debitId: number;
+  amount: Tiyn;
+  /** The value date from which the charge counts as settled by this credit. */
+  asOf: IsoDate;
+}
+
+export interface AllocationState {
+  allocations: Allocation[];
+  /** What is still owed on each charge (only charges with something owed). */
+  unpaid: Map<number, Tiyn>;
+  /** What is left of each credit (only credits with something left): the prepayment. */
+  unallocated: Map<number, Tiyn>;
+}
+
+interface Open {
+  entry: Entry;
+  left: Tiyn;
+}
+
+/** Within a day: penalties, other charges, payment-like credits, other credits; then by id. */
+function dayClass(e: Entry): number {
+  if (e.amount < 0) return e.kind === 'penalty' ? 0 : 1;
+  return isPaymentLike(e.kind) ? 2 : 3;
+}
+
+/**
+ * Replay order: by value date; within a day charges before credits (a day's payment meets the day's
+ * charges), each class in a fixed order, so the split between penalties, principal and prepayment
+ * never depends on the order in which entries were posted.
+ */
+function replayOrder(a: Entry, b: Entry): number {
+  if (a.valueDate !== b.valueDate) return a.valueDate < b.valueDate ? -1 : 1;
+  const ca = dayClass(a);
+  const cb = dayClass(b);
+  if (ca !== cb) return ca - cb;
+  return a.id - b.id;
+}
+
+/**
+ * Allocates every credit to charges by cl. 16. Principal is settled oldest first; overdue principal
+ * is always older than current debt (invoices are by period), so "oldest first" serves both (2) and (3).
+ * Entries after `asOf` (when given) are left out.
+ */
+export function allocate(entries: readonly Entry[], asOf?: IsoDate): AllocationState {
+  const sorted = entries.filter((e) => asOf === undefined || e.valueDate <= asOf).sort(replayOrder);
+  const penalties: Open[] = [];
+  const principal: Open[] = [];
+  const credits: Open[] = [];
+  const allocations: Allocation[] = [];
+
+  const settle = (credit: Open, debit: Open, date: IsoDate) => {
+    const amount = Math.min(credit.left, debit.left);
+    if (amount <= 0) return;
+    credit.left -= amount;
+    debit.left -= amount;
+    allocations.push({ creditId: credit.entry.id, debitId: debit.entry.id, amount, asOf: date });
+  };
+  const drain = (queue: Open[], credit: Open, date: IsoDate) => {
+    while (credit.left > 0 && queue.length > 0) {
+      const head = queue[0]!;
+      settle(credit, head, date);
+      if (head.left === 0) queue.shift();
+    }
+  };
+
+  for (const entry of sorted) {
+    if (entry.amount < 0) {
+      const debit: Open = { entry, left: -entry.amount };
+      const wantsPaymentOnly = entry.kind === 'penalty';
+      for (let i = 0; i < credits.length && debit.left > 0; ) {
+        const credit = credits[i]!;
+        // A credit that gives back a charge never pays a penalty.
+        if (wantsPaymentOnly && !isPaymentLike(credit.entry.kind)) {
+          i++;
+          continue;
+        }
+        settle(credit, debit, entry.valueDate);
+        if (credit.left === 0) credits.splice(i, 1);
+        else i++;
+      }
+      if (debit.left > 0) (entry.kind === 'penalty' ? penalties : principal).push(debit);
+    } else {
+      const credit: Open = { entry, left: entry.amount };
+      if (isPaymentLike(entry.kind)) drain(penalties, credit, entry.valueDate);
+      drain(principal, credit, entry.valueDate);
+      if (credit.left > 0) credits.push(credit);
+    }
+  }
+
+  const unpaid = new Map<number, Tiyn>();
+  for (const open of [...penalties, ...principal]) unpaid.set(open.entry.id, open.left);
+  const unallocated = new Map<number, Tiyn>();
+  for (const open of credits) unallocated.set(open.entry.id, open.left);
+  return { allocations, unpaid, unallocated };
+}
+
+export interface DebtSummary {
+  /** Sum of entries. */
+  balance: Tiyn;
+  /** Unpaid principal (every unpaid charge but penalties). */
+  debt: Tiyn;
+  /** Unpaid penalties. */
+  penaltyDebt: Tiyn;
+  /** Credits not yet spent. */
+  prepayment: Tiyn;
+}
+
+/** What an account owes and holds as of a date; balance = prepayment − debt − penaltyDebt always. */
+export function summarise(entries: readonly Entry[], asOf?: IsoDate): DebtSummary {
+  const state = allocate(entries, asOf);
+  const kindOf = new Map(entries.map((e) => [e.id, e.kind] as const));
+  let debt = 0;
+  let penaltyDebt = 0;
+  for (const [id, left] of state.unpaid) {
+    if (kindOf.get(id) === 'penalty') penaltyDebt += left;
+    else debt += left;
+  }
+  let prepayment = 0;
+  for (const left of state.unallocated.values()) prepayment += left;
+  let balance = 0;
+  for (const e of entries) if (asOf === undefined || e.valueDate <= asOf) balance += e.amount;
+  return { balance, debt, penaltyDebt, prepayment };
+}
+
+/**
+ * Overdue debt as of a date: unpaid penalties plus unpaid principal of periods whose invoice fell
+ * due before `asOf` (cl. 6.4, 23.5). `dueOnByPeriod` maps a period 'YYYY-MM' to its invoice's due date.
+ */
+export function overdueDebt(
+  entries: readonly Entry[],
+  dueOnByPeriod: ReadonlyMap<string, IsoDate>,
+  asOf: IsoDate,
+): Tiyn {
+  const state = allocate(entries, asOf);
+  const byId = new Map(entries.map((e) => [e.id, e] as const));
+  let total = 0;
+  for (const [id, left] of state.unpaid) {
+    const entry = byId.get(id)!;
+    const due = dueOnByPeriod.get(entry.valueDate.slice(0, 7));
+    if (entry.kind === 'penalty' || (due !== undefined && due < asOf)) total += left;
+  }
+  return total;
+}

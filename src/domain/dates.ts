@@ -1,0 +1,110 @@
+// Billing days and periods. Dates cross modules as ISO strings 'YYYY-MM-DD', periods as 'YYYY-MM';
+// dayjs is used only inside this file. The billing day is a calendar date in Asia/Almaty.
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc.js';
+import timezone from 'dayjs/plugin/timezone.js';
+import customParseFormat from 'dayjs/plugin/customParseFormat.js';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+dayjs.extend(customParseFormat);
+
+export const BILLING_TZ = 'Asia/Almaty';
+
+export type IsoDate = string;
+export type Period = string;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const PERIOD = /^\d{4}-\d{2}$/;
+
+/** Days in month `month` (1–12) of `year`, Gregorian; plain arithmetic for any year. */
+export function monthLength(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+export function isIsoDate(text: string): boolean {
+  return ISO_DATE.test(text) && dayjs(text, 'YYYY-MM-DD', true).isValid();
+}
+
+export function isPeriod(text: string): boolean {
+  return PERIOD.test(text) && dayjs(`${text}-01`, 'YYYY-MM-DD', true).isValid();
+}
+
+function parse(date: IsoDate): dayjs.Dayjs {
+  if (!isIsoDate(date)) throw new RangeError(`not an ISO date (YYYY-MM-DD): "${date}"`);
+  return dayjs.utc(date, 'YYYY-MM-DD', true);
+}
+
+/** The billing day (a calendar date in Asia/Almaty) of an instant. */
+export function billingDayOf(instant: Date): IsoDate {
+  return dayjs(instant).tz(BILLING_TZ).format('YYYY-MM-DD');
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return parse(date).add(days, 'day').format('YYYY-MM-DD');
+}
+
+export function addMonths(date: IsoDate, months: number): IsoDate {
+  return parse(date).add(months, 'month').format('YYYY-MM-DD');
+}
+
+/** Whole days from a to b (b − a); negative when b is earlier. */
+export function daysBetween(a: IsoDate, b: IsoDate): number {
+  return parse(b).diff(parse(a), 'day');
+}
+
+/** 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: IsoDate): number {
+  const d = parse(date).day();
+  return d === 0 ? 7 : d;
+}
+
+export function dayOfMonth(date: IsoDate): number {
+  return parse(date).date();
+}
+
+export function daysInMonth(date: IsoDate | Period): number {
+  const d = isPeriod(date) ? `${date}-01` : date;
+  return parse(d).daysInMonth();
+}
+
+export function periodOf(date: IsoDate): Period {
+  parse(date);
+  return date.slice(0, 7);
+}
+
+export function firstDayOf(period: Period): IsoDate {
+  if (!isPeriod(period)) throw new RangeError(`not a period (YYYY-MM): "${period}"`);
+  return `${period}-01`;
+}
+
+export function lastDayOf(period: Period): IsoDate {
+  return parse(firstDayOf(period)).endOf('month').format('YYYY-MM-DD');
+}
+
+export function nextPeriod(period: Period): Period {
+  return parse(firstDayOf(period)).add(1, 'month').format('YYYY-MM');
+}
+
+export function previousPeriod(period: Period): Period {
+  return parse(firstDayOf(period)).subtract(1, 'month').format('YYYY-MM');
+}
+
+export function minDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a <= b ? a : b;
+}
+
+export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a >= b ? a : b;
+}
+
+/** Every date from `from` to `to`, both included, in order. */
+export function* eachDay(from: IsoDate, to: IsoDate): Generator<IsoDate> {
+  let d = parse(from);
+  const end = parse(to);
+  while (!d.isAfter(end)) {
+    yield d.format('YYYY-MM-DD');
+    d = d.add(1, 'day');
+  }
+}

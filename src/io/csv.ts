@@ -1,0 +1,152 @@
+// Reading CSV files people make: comma or semicolon separated (Excel in a Russian locale writes
+// semicolons), UTF-8 or Windows-1251, streamed so that a large file needs little memory.
+import { createReadStream } from 'node:fs';
+import { access, constants, open } from 'node:fs/promises';
+import path from 'node:path';
+import { parse, CsvError } from 'csv-parse';
+import { stringify } from 'csv-stringify/sync';
+import { InputError, type InputProblem } from '../domain/errors.js';
+import { decodeBuffer, decodingStream, detectEncoding, type TextEncoding } from './encoding.js';
+
+export interface CsvRow {
+  /** The file's line number where the record starts (the header is line 1). */
+  line: number;
+  /** Values by lower-cased header name, trimmed. */
+  values: Record<string, string>;
+}
+
+export interface CsvFile {
+  file: string;
+  encoding: TextEncoding;
+  delimiter: string;
+  header: string[];
+}
+
+/** A file that cannot be read is bad input (exit 2), named in the message. */
+export async function assertReadable(file: string): Promise<void> {
+  try {
+    await access(file, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError([{ file, message: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})` }]);
+  }
+}
+
+async function sniffDelimiter(file: string, encoding: TextEncoding): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const text = decodeBuffer(buffer.subarray(0, bytesRead), encoding);
+    const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+    const semicolons = firstLine.split(';').length - 1;
+    const commas = firstLine.split(',').length - 1;
+    return semicolons > commas ? ';' : ',';
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Streams the rows of a CSV file whose header must hold `required` columns (others are ignored).
+ * A missing column, a malformed record or a wrong number of fields is an InputError naming the
+ * file and line. The caller validates the values and collects its own problems.
+ */
+export async function* readCsv(
+  file: string,
+  required: readonly string[],
+  onHeader?: (info: CsvFile) => void,
+): AsyncGenerator<CsvRow> {
+  const name = path.basename(file);
+  await assertReadable(file);
+  const { encoding } = await detectEncoding(file);
+  const delimiter = await sniffDelimiter(file, encoding);
+  const parser = createReadStream(file)
+    .pipe(decodingStream(encoding))
+    .pipe(
+      parse({
+        delimiter,
+        bom: true,
+        trim: true,
+        skip_empty_lines: true,
+        relax_quotes: false,
+        relax_column_count: true,
+        info: true,
+      }),
+    );
+  let header: string[] | undefined;
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const { record, info } = item;
+      if (!header) {
+        header = record.map((h) => h.trim().toLowerCase());
+        const missing = required.filter((column) => !header!.includes(column));
+        if (missing.length > 0) {
+          throw new InputError(
+            missing.map((column) => ({ file: name, line: info.lines, field: column, message: 'column is missing from the header' })),
+          );
+        }
+        onHeader?.({ file, encoding, delimiter, header });
+        continue;
+      }
+      if (record.length !== header.length) {
+        throw new InputError([
+          { file: name, line: info.lines, message: `${record.length} fields where the header has ${header.length}` },
+        ]);
+      }
+      const values: Record<string, string> = {};
+      header.forEach((h, i) => {
+        values[h] = (record[i] ?? '').trim();
+      });
+      yield { line: info.lines, values };
+    }
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = (error as CsvError & { lines?: number }).lines;
+      throw new InputError([{ file: name, line, message: error.message.replace(/^Invalid [^:]*: /, '') }]);
+    }
+    throw error;
+  }
+  if (!header) throw new InputError([{ file: name, line: 1, message: 'the file is empty: a header line is needed' }]);
+}
+
+/** Reads all rows, or throws one InputError listing every problem the row checker found. */
+export async function readCsvChecked<T>(
+  file: string,
+  required: readonly string[],
+  check: (row: CsvRow, problem: (field: string, message: string) => void) => T | undefined,
+): Promise<T[]> {
+  const name = path.basename(file);
+  const problems: InputProblem[] = [];
+  const out: T[] = [];
+  for await (const row of readCsv(file, required)) {
+    let bad = false;
+    const value = check(row, (field, message) => {
+      bad = true;
+      problems.push({ file: name, line: row.line, field, message });
+    });
+    if (!bad && value !== undefined) out.push(value);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return out;
+}
+
+/**
+ * A cell that Excel would run as a formula (starting with = + - @, or a tab/CR) gets a leading
+ * apostrophe; plain numbers such as "-125.40" stay numbers.
+ */
+export function safeCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  if (/^-?\d+(?:[.,]\d+)?$/.test(text)) return text;
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** CSV text for Excel: a BOM so that Cyrillic opens right, every cell made safe. */
+export function toExcelCsv(header: readonly string[], rows: readonly unknown[][], options: { bom?: boolean; delimiter?: string } = {}): string {
+  const body = stringify([header.map(safeCell), ...rows.map((r) => r.map(safeCell))], {
+    delimiter: options.delimiter ?? ',',
+    record_delimiter: 'windows',
+  });
+  return (options.bom === false ? '' : '\ufeff') + body;
+}

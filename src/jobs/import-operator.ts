@@ -1,0 +1,90 @@
+// `esep import operator FILE.json`: the operator's requisites (printed on every invoice) and the
+// settings the contract leaves to the operator (penalty rate and cap, grace days).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { inTransaction, type Db } from '../db/connection.js';
+import { journalRun, nowIso } from '../db/journal.js';
+import { saveOperator, type OperatorRow } from '../db/operator.js';
+import { InputError } from '../domain/errors.js';
+import { normaliseIban, validationErrorBic, validationErrorBin, validationErrorIban } from '../domain/identifiers.js';
+
+const checked = (check: (s: string) => string | null) => (value: string, ctx: z.RefinementCtx) => {
+  const message = check(value);
+  if (message) ctx.addIssue({ code: 'custom', message });
+};
+
+export const operatorSchema = z
+  .object({
+    name: z.string().trim().min(1),
+    bin: z.string().trim().superRefine(checked(validationErrorBin)),
+    iban: z.string().transform(normaliseIban).superRefine(checked(validationErrorIban)),
+    bank: z.string().trim().min(1),
+    bic: z.string().trim().superRefine(checked(validationErrorBic)),
+    kbe: z.string().regex(/^\d{2}$/, 'Kbe is two digits (e.g. "17")'),
+    knp: z.string().regex(/^\d{3}$/, 'KNP is three digits (e.g. "859")'),
+    address: z.string().trim().min(1),
+    phone: z.string().trim().min(1),
+    site: z.string().trim().min(1),
+    email: z.email(),
+    invoice_prefix: z.string().regex(/^[A-Z]{1,8}$/, 'one to eight capital Latin letters'),
+    penalty_rate: z
+      .string()
+      .regex(/^0(\.\d{1,6})?$/, 'a decimal fraction below 1, as text ("0.005" = 0.5% a day)')
+      .default('0.005'),
+    penalty_cap_days: z.number().int().min(0).max(366).default(30),
+    grace_days: z.number().int().min(0).max(90).default(0),
+  })
+  .strict();
+
+export function parseOperator(json: unknown, source: string): OperatorRow {
+  const result = operatorSchema.safeParse(json);
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues.map((issue) => ({ file: source, field: issue.path.join('.') || undefined, message: issue.message })),
+    );
+  }
+  const o = result.data;
+  return {
+    name: o.name,
+    bin: o.bin,
+    iban: o.iban,
+    bank: o.bank,
+    bic: o.bic,
+    kbe: o.kbe,
+    knp: o.knp,
+    address: o.address,
+    phone: o.phone,
+    site: o.site,
+    email: o.email,
+    invoicePrefix: o.invoice_prefix,
+    penaltyRate: o.penalty_rate,
+    penaltyCapDays: o.penalty_cap_days,
+    graceDays: o.grace_days,
+  };
+}
+
+export async function readJsonFile(file: string): Promise<unknown> {
+  const name = path.basename(file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError([{ file: name, message: `cannot read: ${(error as Error).message}` }]);
+  }
+  try {
+    return JSON.parse(text.replace(/^\ufeff/, ''));
+  } catch (error) {
+    throw new InputError([{ file: name, message: `not valid JSON: ${(error as Error).message}` }]);
+  }
+}
+
+export async function importOperator(db: Db, file: string): Promise<OperatorRow> {
+  const startedAt = nowIso();
+  const op = parseOperator(await readJsonFile(file), path.basename(file));
+  inTransaction(db, () => {
+    saveOperator(db, op);
+    journalRun(db, 'import-operator', path.basename(file), startedAt, { saved: 1 });
+  });
+  return op;
+}

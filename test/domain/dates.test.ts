@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addDays,
+  billingDayOf,
+  dayOfMonth,
+  daysBetween,
+  daysInMonth,
+  eachDay,
+  isIsoDate,
+  isPeriod,
+  lastDayOf,
+  nextPeriod,
+  previousPeriod,
+} from '../../src/domain/dates.js';
+
+describe('billing day in Asia/Almaty (UTC+5)', () => {
+  it('is already tomorrow in Almaty at 19:00 UTC', () => {
+    // 2026-11-25T19:00Z is 2026-11-26 00:00 in Almaty
+    expect(billingDayOf(new Date('2026-11-25T19:00:00Z'))).toBe('2026-11-26');
+    // 18:59:59Z is still 23:59:59 on the 25th
+    expect(billingDayOf(new Date('2026-11-25T18:59:59Z'))).toBe('2026-11-25');
+  });
+});
+
+describe('dates and periods', () => {
+  it('validates ISO dates strictly', () => {
+    expect(isIsoDate('2026-02-28')).toBe(true);
+    expect(isIsoDate('2026-02-29')).toBe(false);
+    expect(isIsoDate('2028-02-29')).toBe(true);
+    expect(isIsoDate('2026-2-1')).toBe(false);
+    expect(isIsoDate('25.11.2026')).toBe(false);
+    expect(isPeriod('2026-11')).toBe(true);
+    expect(isPeriod('2026-13')).toBe(false);
+  });
+
+  it('knows the length of months', () => {
+    expect(daysInMonth('2026-02')).toBe(28);
+    expect(daysInMonth('2028-02-10')).toBe(29);
+    expect(daysInMonth('2026-04')).toBe(30);
+    expect(daysInMonth('2026-12')).toBe(31);
+    expect(lastDayOf('2026-02')).toBe('2026-02-28');
+  });
+
+  it('adds days across month and year ends', () => {
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(daysBetween('2026-11-25', '2026-12-25')).toBe(30);
+    expect(dayOfMonth('2026-11-25')).toBe(25);
+    expect(nextPeriod('2026-12')).toBe('2027-01');
+    expect(previousPeriod('2027-01')).toBe('2026-12');
+  });
+
+  it('lists each day of a range, both ends included', () => {
+    expect([...eachDay('2026-02-27', '2026-03-02')]).toEqual(['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-02']);
+    expect([...eachDay('2026-03-02', '2026-03-01')]).toEqual([]);
+  });
+});

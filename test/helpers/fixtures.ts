@@ -1,0 +1,16 @@
+// Valid identifiers for tests, each worked out from the check-digit rule in identifiers.test.ts.
+import { makeIin } from '../../src/domain/identifiers.js';
+
+/** Born 1990-01-01, a man of the 1900s (7th digit 3). */
+export const IIN_A = makeIin('90010130000');
+export const IIN_B = makeIin('85052540012');
+export const IIN_C = makeIin('02071150034');
+
+export const TARIFFS_CSV = [
+  'code,name,monthly_fee,port_fee,installation_fee',
+  'HOME100,"Үй интернеті 100 / Домашний 100",5000,300,10000',
+  'HOME300,Үй интернеті 300,"7 990,00",0,0',
+  'TEL,Телефон,1 500,50,2500.50',
+].join('\n');
+
+export const ACCOUNT_HEADER = 'account,iin,name,address,email,phone,method,tariff,connected_on,premises_owned';
