@@ -64,6 +64,9 @@ export const tariffPrices = sqliteTable(
     monthlyFee: integer('monthly_fee').notNull(),
     portFee: integer('port_fee').notNull(),
     installationFee: integer('installation_fee').notNull(),
+    /** cl. 23.10: a third-party service bundled into the tariff, charged monthly as its own line (0 = none). */
+    thirdPartyFee: integer('third_party_fee').notNull().default(0),
+    thirdPartyName: text('third_party_name'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -104,6 +107,8 @@ export const accounts = sqliteTable(
     phone: text('phone'),
     /** Cached sum of the account's ledger entries, kept by the one posting function; `esep verify` checks it. */
     balance: integer('balance').notNull().default(0),
+    /** The last day the daily debit job has decided for this advance account (fee or port reservation). */
+    debitedThrough: text('debited_through'),
     /** cl. 22.10: equipment must be back by this date after termination. */
     equipmentReturnBy: text('equipment_return_by'),
     /** cl. 17.4: a positive balance after termination by the subscriber is paid out by this date. */
@@ -113,6 +118,7 @@ export const accounts = sqliteTable(
   },
   (t) => [
     index('accounts_iin').on(t.iin),
+    index('accounts_method_status').on(t.method, t.status),
     check('accounts_suspend_reason', sql`(${t.status} = 'suspended') = (${t.suspendReason} IS NOT NULL)`),
   ],
 );
@@ -162,6 +168,8 @@ export const ledger = sqliteTable(
   (t) => [
     uniqueIndex('ledger_key').on(t.key),
     index('ledger_account_date').on(t.account, t.valueDate),
+    index('ledger_payment').on(t.paymentId),
+    index('ledger_invoice').on(t.invoiceId),
     check('ledger_amount_not_zero', sql`${t.amount} <> 0`),
   ],
 );

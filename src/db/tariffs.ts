@@ -20,10 +20,14 @@ export interface TariffPrice {
   monthlyFee: Tiyn;
   portFee: Tiyn;
   installationFee: Tiyn;
+  /** cl. 23.10: a bundled third-party service, charged monthly (0 = none). */
+  thirdPartyFee: Tiyn;
+  thirdPartyName: string | null;
 }
 
 const PRICE_COLUMNS = `tariff_code AS tariffCode, effective_from AS effectiveFrom, announced_on AS announcedOn,
-  monthly_fee AS monthlyFee, port_fee AS portFee, installation_fee AS installationFee`;
+  monthly_fee AS monthlyFee, port_fee AS portFee, installation_fee AS installationFee,
+  third_party_fee AS thirdPartyFee, third_party_name AS thirdPartyName`;
 
 export function allTariffs(db: Db): Map<string, TariffRow> {
   const rows = db.sqlite

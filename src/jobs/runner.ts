@@ -1,0 +1,90 @@
+// The discipline every job follows (SPEC section 6): one writer at a time (a second run exits 75),
+// a journal row per run, and work in batches, each batch one transaction together with the
+// journal's counts, so a run killed at any point leaves whole batches only and a rerun finishes the
+// rest. With dryRun every batch is computed and then rolled back: nothing is written.
+import type { Db } from '../db/connection.js';
+import { acquireLock, startRun, type Counts, type RunHandle } from '../db/journal.js';
+
+export interface Progress {
+  start(total: number, label: string): void;
+  increment(n: number): void;
+  stop(): void;
+}
+
+export const silentProgress: Progress = { start() {}, increment() {}, stop() {} };
+
+export interface JobOptions {
+  job: string;
+  scope: string;
+  dryRun?: boolean;
+  progress?: Progress;
+}
+
+export interface JobContext {
+  db: Db;
+  runId: number | null;
+  dryRun: boolean;
+  progress: Progress;
+  /** Runs one batch in one IMMEDIATE transaction with its journal counts; rolled back on a dry run. */
+  batch(work: () => Counts): Counts;
+  totals: Counts;
+}
+
+class DryRunRollback extends Error {}
+
+function addTo(totals: Counts, counts: Counts): void {
+  for (const [k, v] of Object.entries(counts)) totals[k] = (totals[k] ?? 0) + v;
+}
+
+export interface JobResult {
+  runId: number | null;
+  counts: Counts;
+  dryRun: boolean;
+}
+
+export async function runJob(db: Db, options: JobOptions, body: (ctx: JobContext) => void | Promise<void>): Promise<JobResult> {
+  const dryRun = options.dryRun ?? false;
+  const progress = options.progress ?? silentProgress;
+  const release = dryRun ? () => {} : acquireLock(db, options.job);
+  let run: RunHandle | undefined;
+  const totals: Counts = {};
+  try {
+    run = dryRun ? undefined : startRun(db, options.job, options.scope);
+    const ctx: JobContext = {
+      db,
+      runId: run?.id ?? null,
+      dryRun,
+      progress,
+      totals,
+      batch(work) {
+        let counts: Counts = {};
+        try {
+          db.sqlite
+            .transaction(() => {
+              counts = work();
+              if (dryRun) throw new DryRunRollback();
+              run?.add(counts);
+            })
+            .immediate();
+        } catch (error) {
+          if (!(error instanceof DryRunRollback)) throw error;
+        }
+        addTo(totals, counts);
+        return counts;
+      },
+    };
+    await body(ctx);
+    run?.finish('ok');
+    return { runId: run?.id ?? null, counts: totals, dryRun };
+  } catch (error) {
+    try {
+      run?.finish('failed', (error as Error).message);
+    } catch {
+      // the database itself may be what failed; the journal row stays 'running' and the next run marks it interrupted
+    }
+    throw error;
+  } finally {
+    progress.stop();
+    release();
+  }
+}
