@@ -7,6 +7,8 @@ import { registerAccount } from './commands/account.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerVerify } from './commands/verify.js';
+import { registerRunDebit } from './commands/run.js';
+import { registerAccess } from './commands/access.js';
 
 export const EXIT = { ok: 0, failed: 1, input: 2, busy: 75 } as const;
 
@@ -22,6 +24,10 @@ export function buildProgram(): Command {
   registerImport(program);
   registerAccount(program);
   registerVerify(program);
+  // the billing jobs: each job registers its subcommand of `esep run`
+  const run = program.command('run').description('the billing jobs (cron runs them every night)');
+  registerRunDebit(run);
+  registerAccess(program);
   for (const cmd of program.commands) applyExitOverride(cmd);
   return program;
 }

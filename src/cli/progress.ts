@@ -6,6 +6,7 @@ export function terminalProgress(): Progress {
   if (!process.stderr.isTTY) return silentProgress;
   let bar: cliProgress.SingleBar | undefined;
   return {
+    visible: true,
     start(total, label) {
       bar = new cliProgress.SingleBar(
         { stream: process.stderr, format: `${label} [{bar}] {percentage}% {value}/{total} eta {eta_formatted}`, hideCursor: true },

@@ -24,7 +24,10 @@ export function monthLength(year: number, month: number): number {
 }
 
 export function isIsoDate(text: string): boolean {
-  return ISO_DATE.test(text) && dayjs(text, 'YYYY-MM-DD', true).isValid();
+  if (!ISO_DATE.test(text)) return false;
+  const m = Number(text.slice(5, 7));
+  const d = Number(text.slice(8, 10));
+  return m >= 1 && m <= 12 && d >= 1 && d <= monthLength(Number(text.slice(0, 4)), m);
 }
 
 export function isPeriod(text: string): boolean {
@@ -36,13 +39,27 @@ function parse(date: IsoDate): dayjs.Dayjs {
   return dayjs.utc(date, 'YYYY-MM-DD', true);
 }
 
+/** Year, month (1–12) and day of a valid ISO date, without dayjs: the hot path of daily jobs. */
+function parts(date: IsoDate): [number, number, number] {
+  if (!isIsoDate(date)) throw new RangeError(`not an ISO date (YYYY-MM-DD): "${date}"`);
+  return [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
+}
+
+function fromUtc(ms: number): IsoDate {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
 /** The billing day (a calendar date in Asia/Almaty) of an instant. */
 export function billingDayOf(instant: Date): IsoDate {
   return dayjs(instant).tz(BILLING_TZ).format('YYYY-MM-DD');
 }
 
 export function addDays(date: IsoDate, days: number): IsoDate {
-  return parse(date).add(days, 'day').format('YYYY-MM-DD');
+  const [y, m, d] = parts(date);
+  const day = d + days;
+  // within the same month: no Date object needed (the nightly jobs' hot path)
+  if (day >= 1 && day <= monthLength(y, m)) return `${date.slice(0, 8)}${day < 10 ? '0' : ''}${day}`;
+  return fromUtc(Date.UTC(y, m - 1, day));
 }
 
 export function addMonths(date: IsoDate, months: number): IsoDate {
@@ -61,12 +78,12 @@ export function isoWeekday(date: IsoDate): number {
 }
 
 export function dayOfMonth(date: IsoDate): number {
-  return parse(date).date();
+  return parts(date)[2];
 }
 
 export function daysInMonth(date: IsoDate | Period): number {
-  const d = isPeriod(date) ? `${date}-01` : date;
-  return parse(d).daysInMonth();
+  const [y, m] = parts(isPeriod(date) ? `${date}-01` : date);
+  return monthLength(y, m);
 }
 
 export function periodOf(date: IsoDate): Period {
@@ -101,10 +118,6 @@ export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
 
 /** Every date from `from` to `to`, both included, in order. */
 export function* eachDay(from: IsoDate, to: IsoDate): Generator<IsoDate> {
-  let d = parse(from);
-  const end = parse(to);
-  while (!d.isAfter(end)) {
-    yield d.format('YYYY-MM-DD');
-    d = d.add(1, 'day');
-  }
+  parts(to);
+  for (let day = from; day <= to; day = addDays(day, 1)) yield day;
 }

@@ -6,12 +6,14 @@ import type { Db } from '../db/connection.js';
 import { acquireLock, startRun, type Counts, type RunHandle } from '../db/journal.js';
 
 export interface Progress {
+  /** False where nobody watches (cron): a job then skips counting its work up front. */
+  readonly visible: boolean;
   start(total: number, label: string): void;
   increment(n: number): void;
   stop(): void;
 }
 
-export const silentProgress: Progress = { start() {}, increment() {}, stop() {} };
+export const silentProgress: Progress = { visible: false, start() {}, increment() {}, stop() {} };
 
 export interface JobOptions {
   job: string;
@@ -32,6 +34,16 @@ export interface JobContext {
 
 class DryRunRollback extends Error {}
 
+/**
+ * Crash testing: ESEP_FAILPOINT=in-batch:N kills the process with SIGKILL inside the N-th batch's
+ * transaction (before it commits), after-batch:N right after the N-th batch commits. Unset in
+ * production; the crash tests spawn the built binary with it.
+ */
+function failpoint(where: 'in-batch' | 'after-batch', batchNo: number): void {
+  const spec = process.env.ESEP_FAILPOINT;
+  if (spec && spec === `${where}:${batchNo}`) process.kill(process.pid, 'SIGKILL');
+}
+
 function addTo(totals: Counts, counts: Counts): void {
   for (const [k, v] of Object.entries(counts)) totals[k] = (totals[k] ?? 0) + v;
 }
@@ -48,6 +60,7 @@ export async function runJob(db: Db, options: JobOptions, body: (ctx: JobContext
   const release = dryRun ? () => {} : acquireLock(db, options.job);
   let run: RunHandle | undefined;
   const totals: Counts = {};
+  let batches = 0;
   try {
     run = dryRun ? undefined : startRun(db, options.job, options.scope);
     const ctx: JobContext = {
@@ -58,17 +71,20 @@ export async function runJob(db: Db, options: JobOptions, body: (ctx: JobContext
       totals,
       batch(work) {
         let counts: Counts = {};
+        const batchNo = ++batches;
         try {
           db.sqlite
             .transaction(() => {
               counts = work();
               if (dryRun) throw new DryRunRollback();
               run?.add(counts);
+              failpoint('in-batch', batchNo);
             })
             .immediate();
         } catch (error) {
           if (!(error instanceof DryRunRollback)) throw error;
         }
+        failpoint('after-batch', batchNo);
         addTo(totals, counts);
         return counts;
       },

@@ -13,3 +13,36 @@ export function memoryDbWithAccounts(accounts: readonly string[]): Db {
   for (const a of accounts) insert.run(a, IIN_A);
   return db;
 }
+
+export interface TariffSpec {
+  monthly: number;
+  port?: number;
+  install?: number;
+  from?: string;
+}
+
+/** A tariff with one or more price versions (tiyn); the first is in force from the beginning. */
+export function addTariff(db: Db, code: string, ...versions: TariffSpec[]): void {
+  db.sqlite.prepare(`INSERT OR IGNORE INTO tariffs (code, name) VALUES (?, ?)`).run(code, code);
+  for (const v of versions) {
+    db.sqlite
+      .prepare(
+        `INSERT INTO tariff_prices (tariff_code, effective_from, monthly_fee, port_fee, installation_fee) VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run(code, v.from ?? '0001-01-01', v.monthly, v.port ?? 0, v.install ?? 0);
+  }
+}
+
+export function addAccount(
+  db: Db,
+  account: string,
+  spec: { method?: 'advance' | 'credit'; tariff: string; connectedOn: string; terminatedOn?: string; iin?: string },
+): void {
+  db.sqlite.prepare(`INSERT OR IGNORE INTO subscribers (iin, name) VALUES (?, 'Тест Әбенов')`).run(spec.iin ?? IIN_A);
+  db.sqlite
+    .prepare(
+      `INSERT INTO accounts (account, iin, method, tariff_code, connected_on, terminated_on, premises_owned, address)
+       VALUES (?, ?, ?, ?, ?, ?, 1, 'г. Алматы')`,
+    )
+    .run(account, spec.iin ?? IIN_A, spec.method ?? 'advance', spec.tariff, spec.connectedOn, spec.terminatedOn ?? null);
+}

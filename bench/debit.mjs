@@ -1,0 +1,174 @@
+// Bench: one day of daily debits over N advance accounts, esep's job against a hand-written
+// better-sqlite3 loop doing the same reads and writes, each in its own child process on its own
+// copy of the same database. Prints the time ratio, µs per account and peak memory.
+//   node bench/debit.mjs                  (N = 10 000, 100 000, 1 000 000)
+//   BENCH_ACCOUNTS=10000,50000 node bench/debit.mjs
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.join(here, '..', 'dist');
+const DAY = '2026-11-25';
+const BATCH = 2000;
+
+async function openMigrated(file) {
+  const { openDatabase } = await import(path.join(dist, 'db', 'connection.js'));
+  return openDatabase(file, { create: true });
+}
+
+/** N advance accounts decided through yesterday; two in three have money, the rest get suspended. */
+async function makeDatabase(file, n) {
+  const db = await openMigrated(file);
+  const s = db.sqlite;
+  s.prepare(`INSERT INTO tariffs (code, name) VALUES ('NET', 'NET')`).run();
+  s.prepare(`INSERT INTO tariff_prices (tariff_code, effective_from, monthly_fee, port_fee, installation_fee) VALUES ('NET', '0001-01-01', 500000, 30000, 0)`).run();
+  s.prepare(`INSERT INTO subscribers (iin, name) VALUES ('900101300007', 'Bench')`).run();
+  const account = s.prepare(
+    `INSERT INTO accounts (account, iin, method, tariff_code, connected_on, premises_owned, address, balance, debited_through)
+     VALUES (?, '900101300007', 'advance', 'NET', '2026-10-01', 1, 'x', ?, '2026-11-24')`,
+  );
+  const entry = s.prepare(`INSERT INTO ledger (account, value_date, kind, amount, key) VALUES (?, '2026-11-01', 'payment', ?, ?)`);
+  const insert = s.transaction((from, to) => {
+    for (let i = from; i < to; i++) {
+      const id = String(1_000_000 + i);
+      const money = i % 3 === 0 ? 0 : 500_000;
+      account.run(id, money);
+      if (money > 0) entry.run(id, money, `seed:${id}`);
+    }
+  });
+  for (let i = 0; i < n; i += 50_000) insert(i, Math.min(n, i + 50_000));
+  db.close();
+}
+
+function child(mode, file) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), mode, file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function summary(file) {
+  const s = new Database(file, { readonly: true });
+  const row = s.prepare(`SELECT COUNT(*) AS n, SUM(amount) AS total FROM ledger WHERE value_date = ?`).get(DAY);
+  const suspended = s.prepare(`SELECT COUNT(*) AS n FROM accounts WHERE status = 'suspended'`).get().n;
+  s.close();
+  return `${row.n} entries, ${row.total} tiyn, ${suspended} suspended`;
+}
+
+async function runJob(file) {
+  const { openDatabase } = await import(path.join(dist, 'db', 'connection.js'));
+  const { runDebit } = await import(path.join(dist, 'jobs', 'debit.js'));
+  const db = openDatabase(file);
+  const t0 = process.hrtime.bigint();
+  await runDebit(db, { date: DAY });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  db.close();
+  console.log(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+/** The same reads and writes, written by hand: no journal object, no domain modules, no lock table. */
+function runBaseline(file) {
+  const s = new Database(file);
+  s.pragma('journal_mode = WAL');
+  s.pragma('synchronous = FULL');
+  s.pragma('foreign_keys = ON');
+  const t0 = process.hrtime.bigint();
+  const price = s.prepare(`SELECT monthly_fee AS m, port_fee AS p FROM tariff_prices WHERE tariff_code = 'NET'`).get();
+  const page = s.prepare(
+    `SELECT account, status, suspend_reason AS reason, debited_through AS through FROM accounts
+      WHERE method = 'advance' AND connected_on <= @day AND (debited_through IS NULL OR debited_through < @day) AND account > @after
+      ORDER BY account LIMIT ${BATCH}`,
+  );
+  const start = s.prepare(
+    `SELECT a.balance - COALESCE((SELECT SUM(l.amount) FROM ledger l WHERE l.account = a.account
+        AND (l.value_date > @day OR (l.value_date = @day AND l.amount < 0 AND l.kind <> 'installation'))), 0) AS b
+       FROM accounts a WHERE a.account = @account`,
+  );
+  const insert = s.prepare(`INSERT INTO ledger (account, value_date, kind, amount, key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`);
+  const bump = s.prepare('UPDATE accounts SET balance = balance + ? WHERE account = ?');
+  const mark = s.prepare('UPDATE accounts SET debited_through = ?, status = ?, suspend_reason = ? WHERE account = ?');
+  const event = s.prepare(`INSERT INTO access_events (account, at, value_date, event, reason, key) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`);
+  const journal = s.prepare(`INSERT INTO job_runs (job, scope, started_at, outcome) VALUES ('debit', ?, ?, 'running')`);
+  const counts = s.prepare('UPDATE job_runs SET counts = ? WHERE id = ?');
+  const runId = journal.run(DAY, new Date().toISOString()).lastInsertRowid;
+  // cumulative rounding, half up, in integers: round(M·d/n) = floor((2·M·d + n) / (2·n))
+  const n = 30;
+  const d = 25;
+  const fee = Math.floor((2 * price.m * d + n) / (2 * n)) - Math.floor((2 * price.m * (d - 1) + n) / (2 * n));
+  const at = new Date().toISOString();
+  let after = '';
+  let total = 0;
+  for (;;) {
+    const rows = page.all({ day: DAY, after });
+    if (rows.length === 0) break;
+    s.transaction(() => {
+      for (const r of rows) {
+        const b = start.get({ day: DAY, account: r.account }).b;
+        let status = r.status;
+        let reason = r.reason;
+        const kind = b >= fee ? 'daily_fee' : 'port_reservation';
+        const amount = kind === 'daily_fee' ? fee : price.p;
+        if (amount > 0 && insert.run(r.account, DAY, kind, -amount, `day:${r.account}:${DAY}`).changes === 1) bump.run(-amount, r.account);
+        if (kind === 'daily_fee' && status === 'suspended' && reason === 'funds') {
+          event.run(r.account, at, DAY, 'restore', 'funds', `restore:${r.account}:${DAY}`);
+          status = 'active';
+          reason = null;
+        } else if (kind === 'port_reservation' && status === 'active') {
+          event.run(r.account, at, DAY, 'suspend', 'funds', `suspend:${r.account}:${DAY}`);
+          status = 'suspended';
+          reason = 'funds';
+        }
+        mark.run(DAY, status, reason, r.account);
+      }
+      total += rows.length;
+      counts.run(JSON.stringify({ accounts: total }), runId);
+    })();
+    after = rows[rows.length - 1].account;
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  s.close();
+  console.log(JSON.stringify({ ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+async function main() {
+  const [mode, file] = process.argv.slice(2);
+  if (mode === 'job') return runJob(file);
+  if (mode === 'baseline') return runBaseline(file);
+  const sizes = (process.env.BENCH_ACCOUNTS ?? '10000,100000,1000000').split(',').map(Number);
+  console.log('daily debit, one day: esep job vs hand-written better-sqlite3 loop (same reads and writes)');
+  console.log('accounts   job s   loop s   ratio   job µs/acct   job peak MB   loop peak MB   same result');
+  const work = mkdtempSync(path.join(tmpdir(), 'esep-bench-'));
+  try {
+    for (const n of sizes) {
+      const seed = path.join(work, `seed-${n}.db`);
+      await makeDatabase(seed, n);
+      const a = path.join(work, `job-${n}.db`);
+      const b = path.join(work, `loop-${n}.db`);
+      copyFileSync(seed, a);
+      copyFileSync(seed, b);
+      const job = child('job', a);
+      const loop = child('baseline', b);
+      const same = summary(a) === summary(b);
+      console.log(
+        [
+          String(n).padStart(8),
+          (job.ms / 1000).toFixed(2).padStart(7),
+          (loop.ms / 1000).toFixed(2).padStart(8),
+          (job.ms / loop.ms).toFixed(2).padStart(7),
+          ((job.ms * 1000) / n).toFixed(1).padStart(13),
+          job.maxRssMb.toFixed(0).padStart(13),
+          loop.maxRssMb.toFixed(0).padStart(14),
+          (same ? 'yes' : `NO: ${summary(a)} vs ${summary(b)}`).padStart(13),
+        ].join(' '),
+      );
+      for (const f of [seed, a, b]) rmSync(f, { force: true });
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,247 @@
+// `esep run debit --date D`: daily debits of advance accounts (cl. 17.1–17.3) with catch-up, and
+// the restoration a payment triggers (cl. 17.3, 21.13). Each account-day is decided exactly once:
+// its charge carries the key `day:{account}:{date}`, and `accounts.debited_through` moves in the
+// same transaction, so a rerun or a run after a crash continues where the last commit ended.
+import type { Db } from '../db/connection.js';
+import { overdueDebtOfAccount } from '../db/accounts.js';
+import { recordAccessEvent } from '../db/access.js';
+import { postEntries, type NewEntry } from '../db/ledger.js';
+import { nowIso } from '../db/journal.js';
+import { allPrices, allTariffs, priceOn, type TariffPrice, type TariffRow } from '../db/tariffs.js';
+import { decideDay, dailyFee, restores } from '../domain/daily-fee.js';
+import { addDays, eachDay, minDate, type IsoDate } from '../domain/dates.js';
+import type { Counts } from '../db/journal.js';
+import type { Tiyn } from '../domain/money.js';
+import { runJob, type JobResult, type Progress } from './runner.js';
+
+export const DEFAULT_BATCH = 2000;
+
+export function batchSize(): number {
+  const fromEnv = Number(process.env.ESEP_BATCH_SIZE);
+  return Number.isSafeInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_BATCH;
+}
+
+interface DebitAccount {
+  account: string;
+  tariffCode: string;
+  status: 'active' | 'suspended' | 'terminated';
+  suspendReason: 'funds' | 'debt' | null;
+  connectedOn: IsoDate;
+  terminatedOn: IsoDate | null;
+  debitedThrough: IsoDate | null;
+}
+
+/** Tariffs and prices, read once per run; a discontinued tariff's days go to its successor (cl. 28). */
+export class TariffBook {
+  constructor(
+    private readonly tariffs: Map<string, TariffRow>,
+    private readonly prices: Map<string, TariffPrice[]>,
+  ) {}
+
+  static load(db: Db): TariffBook {
+    return new TariffBook(allTariffs(db), allPrices(db));
+  }
+
+  priceOn(code: string, day: IsoDate): TariffPrice {
+    let current = code;
+    for (let hops = 0; hops < 20; hops++) {
+      const t = this.tariffs.get(current);
+      if (t?.discontinuedOn && t.successorCode && t.discontinuedOn <= day) {
+        current = t.successorCode;
+        continue;
+      }
+      const price = priceOn(this.prices.get(current) ?? [], day);
+      if (!price) throw new Error(`tariff ${current} has no price in force on ${day}`);
+      return price;
+    }
+    throw new Error(`tariff ${code}: successor chain too long`);
+  }
+}
+
+/** The last day an account can be charged: the day before termination stops all charges. */
+function lastChargeableDay(a: { terminatedOn: IsoDate | null }, through: IsoDate): IsoDate {
+  return a.terminatedOn ? minDate(through, addDays(a.terminatedOn, -1)) : through;
+}
+
+class Debiter {
+  private readonly balanceAtStartOf;
+  private readonly markDecided;
+  private readonly dayChargeOf;
+  readonly at = nowIso();
+
+  constructor(
+    private readonly db: Db,
+    private readonly book: TariffBook,
+    private readonly runId: number | null,
+    private readonly onPost?: (e: NewEntry) => void,
+  ) {
+    // The complement of countsAtStartOf (domain/daily-fee.ts), subtracted from the cached balance so
+    // that only the newest entries are read.
+    this.balanceAtStartOf = db.sqlite.prepare(
+      `SELECT a.balance - COALESCE((SELECT SUM(l.amount) FROM ledger l WHERE l.account = a.account
+          AND (l.value_date > @day OR (l.value_date = @day AND l.amount < 0 AND l.kind <> 'installation'))), 0) AS b
+         FROM accounts a WHERE a.account = @account`,
+    );
+    this.markDecided = db.sqlite.prepare(
+      'UPDATE accounts SET debited_through = @day, status = @status, suspend_reason = @reason WHERE account = @account',
+    );
+    this.dayChargeOf = db.sqlite.prepare(`SELECT kind, amount FROM ledger WHERE key = ?`);
+  }
+
+  balanceAtStart(account: string, day: IsoDate): Tiyn {
+    return (this.balanceAtStartOf.get({ account, day }) as { b: number }).b;
+  }
+
+  private post(entries: NewEntry[]): number {
+    const posted = postEntries(this.db, entries);
+    if (this.onPost && posted > 0) entries.forEach((e) => this.onPost!(e));
+    return posted;
+  }
+
+  /** Decides every undecided day of one advance account up to `through`, in order; returns its status after. */
+  catchUp(a: DebitAccount, through: IsoDate, counts: Counts): DebitAccount['status'] {
+    const first = a.debitedThrough ? addDays(a.debitedThrough, 1) : a.connectedOn;
+    const last = lastChargeableDay(a, through);
+    if (first > last) return a.status;
+    let status = a.status;
+    let reason = a.suspendReason;
+    for (const day of eachDay(first, last)) {
+      const price = this.book.priceOn(a.tariffCode, day);
+      if (day === a.connectedOn && price.installationFee > 0) {
+        // cl. 18: once, on the connection date, before the first daily fee
+        this.post([
+          { account: a.account, valueDate: day, kind: 'installation', amount: -price.installationFee, key: `install:${a.account}`, runId: this.runId },
+        ]);
+      }
+      const fee = dailyFee(price.monthlyFee, day);
+      const decision = decideDay(this.balanceAtStart(a.account, day), fee, price.portFee);
+      if (decision.amount > 0) {
+        this.post([
+          { account: a.account, valueDate: day, kind: decision.kind, amount: -decision.amount, key: `day:${a.account}:${day}`, runId: this.runId, memo: a.tariffCode },
+        ]);
+      }
+      counts.days = (counts.days ?? 0) + 1;
+      if (decision.kind === 'daily_fee') {
+        counts.fees = (counts.fees ?? 0) + 1;
+        counts.fee_tiyn = (counts.fee_tiyn ?? 0) + decision.amount;
+        if (status === 'suspended' && reason === 'funds') {
+          this.event(a.account, day, 'restore', 'funds: the balance covers the daily fee (cl. 17.3)');
+          counts.restored = (counts.restored ?? 0) + 1;
+          status = 'active';
+          reason = null;
+        }
+      } else {
+        counts.port_fees = (counts.port_fees ?? 0) + 1;
+        counts.port_tiyn = (counts.port_tiyn ?? 0) + decision.amount;
+        if (status === 'active') {
+          this.event(a.account, day, 'suspend', 'funds: the balance is short of the daily fee (cl. 17.2)');
+          counts.suspended = (counts.suspended ?? 0) + 1;
+          status = 'suspended';
+          reason = 'funds';
+        }
+      }
+      this.markDecided.run({ account: a.account, day, status, reason });
+    }
+    a.status = status;
+    a.suspendReason = reason;
+    a.debitedThrough = last;
+    return status;
+  }
+
+  /**
+   * D-3: the day is already decided with a port reservation (or nothing, at a zero port fee); if the
+   * balance without that charge covers the day's fee, reverse it and charge the fee instead.
+   */
+  restoreDay(a: DebitAccount, day: IsoDate): boolean {
+    if (a.status !== 'suspended' || a.suspendReason !== 'funds' || a.debitedThrough !== day) return false;
+    const price = this.book.priceOn(a.tariffCode, day);
+    const fee = dailyFee(price.monthlyFee, day);
+    if (!restores(this.balanceAtStart(a.account, day), fee)) return false;
+    const charged = this.dayChargeOf.get(`day:${a.account}:${day}`) as { kind: string; amount: number } | undefined;
+    const entries: NewEntry[] = [];
+    if (charged?.kind === 'port_reservation') {
+      entries.push({ account: a.account, valueDate: day, kind: 'port_reservation', amount: -charged.amount, key: `restore:${a.account}:${day}:port`, runId: this.runId, memo: 'reversed on restoration (D-3)' });
+    }
+    if (fee > 0) {
+      entries.push({ account: a.account, valueDate: day, kind: 'daily_fee', amount: -fee, key: `restore:${a.account}:${day}:fee`, runId: this.runId, memo: a.tariffCode });
+    }
+    this.post(entries);
+    this.event(a.account, day, 'restore', 'funds: payment covers the daily fee (cl. 17.3)');
+    this.markDecided.run({ account: a.account, day, status: 'active', reason: null });
+    a.status = 'active';
+    a.suspendReason = null;
+    return true;
+  }
+
+  private event(account: string, day: IsoDate, event: 'suspend' | 'restore', reason: string): void {
+    recordAccessEvent(this.db, { account, at: this.at, valueDate: day, event, reason, runId: this.runId });
+  }
+}
+
+const ACCOUNT_COLUMNS = `account, tariff_code AS tariffCode, status, suspend_reason AS suspendReason, connected_on AS connectedOn,
+  terminated_on AS terminatedOn, debited_through AS debitedThrough`;
+
+export interface DebitOptions {
+  date: IsoDate;
+  dryRun?: boolean;
+  progress?: Progress;
+  /** Called for each entry that is (or, on a dry run, would be) posted. */
+  onPost?: (e: NewEntry) => void;
+}
+
+export async function runDebit(db: Db, options: DebitOptions): Promise<JobResult> {
+  const { date } = options;
+  return runJob(db, { job: 'debit', scope: date, dryRun: options.dryRun, progress: options.progress }, (ctx) => {
+    const book = TariffBook.load(db);
+    const debiter = new Debiter(db, book, ctx.runId, options.onPost);
+    const pending = `method = 'advance' AND connected_on <= @date AND (debited_through IS NULL OR debited_through < @date)
+      AND (terminated_on IS NULL OR debited_through IS NULL OR debited_through < date(terminated_on, '-1 day'))`;
+    if (ctx.progress.visible) {
+      const total = (db.sqlite.prepare(`SELECT COUNT(*) AS n FROM accounts WHERE ${pending}`).get({ date }) as { n: number }).n;
+      ctx.progress.start(total, `debit ${date}`);
+    }
+    const page = db.sqlite.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE ${pending} AND account > @after ORDER BY account LIMIT @limit`);
+    const size = batchSize();
+    let after = '';
+    for (;;) {
+      const rows = page.all({ date, after, limit: size }) as DebitAccount[];
+      if (rows.length === 0) break;
+      ctx.batch(() => {
+        const counts: Counts = { accounts: rows.length };
+        for (const a of rows) debiter.catchUp(a, date, counts);
+        return counts;
+      });
+      ctx.progress.increment(rows.length);
+      after = rows[rows.length - 1]!.account;
+    }
+  });
+}
+
+/**
+ * Restoration at once after a payment (cl. 17.3, 21.13). Call inside the transaction that posted
+ * the payment, with today = the command's --date. An advance account first has its undecided days
+ * up to today decided (as the night's run would), then today's port reservation is reversed and
+ * the fee charged if the payment now covers it. A credit account suspended for debt is restored
+ * when its overdue principal and penalties are paid.
+ */
+export function restoreAfterPayment(db: Db, account: string, today: IsoDate, runId: number | null): 'restored' | 'unchanged' {
+  if (!db.sqlite.inTransaction) throw new Error('restoreAfterPayment must run inside the payment transaction');
+  const row = db.sqlite.prepare(`SELECT ${ACCOUNT_COLUMNS}, method FROM accounts WHERE account = ?`).get(account) as
+    | (DebitAccount & { method: 'advance' | 'credit' })
+    | undefined;
+  if (!row || row.status === 'terminated') return 'unchanged';
+  if (row.method === 'advance') {
+    // only a suspended account needs restoring; an active one is the night's run's business
+    if (row.status !== 'suspended' || row.suspendReason !== 'funds' || row.connectedOn > today) return 'unchanged';
+    const debiter = new Debiter(db, TariffBook.load(db), runId);
+    const caughtUp = debiter.catchUp(row, today, {});
+    const restoredToday = debiter.restoreDay(row, today);
+    return restoredToday || caughtUp === 'active' ? 'restored' : 'unchanged';
+  }
+  if (row.status === 'suspended' && row.suspendReason === 'debt' && overdueDebtOfAccount(db, account, today) === 0) {
+    db.sqlite.prepare(`UPDATE accounts SET status = 'active', suspend_reason = NULL WHERE account = ?`).run(account);
+    recordAccessEvent(db, { account, at: nowIso(), valueDate: today, event: 'restore', reason: 'debt: overdue principal and penalties paid (cl. 21.13)', runId });
+    return 'restored';
+  }
+  return 'unchanged';
+}
