@@ -1,5 +1,7 @@
 // What every command shares: the database path, today's billing day, output mode.
 import type { Command } from 'commander';
+import { loadConfig, type Config } from '../config/config.js';
+import { syncOperatorFromConfig } from '../config/operator.js';
 import { openDatabase, type Db } from '../db/connection.js';
 import { billingDayOf, isIsoDate, isPeriod, type IsoDate, type Period } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
@@ -8,6 +10,7 @@ export interface GlobalOptions {
   db?: string;
   json?: boolean;
   verbose?: boolean;
+  config?: string;
 }
 
 export function globals(cmd: Command): GlobalOptions {
@@ -19,9 +22,19 @@ export function dbPath(cmd: Command): string {
   return globals(cmd).db ?? process.env.ESEP_DB ?? 'esep.db';
 }
 
+/** The configuration: --config, else $ESEP_CONFIG, else ./esep.config.json, else the defaults (bad: exit 2). */
+export function configOf(cmd: Command): Config {
+  return loadConfig({ path: globals(cmd).config });
+}
+
+/** Opens the database for `work`; the configuration file's operator section, if any, is applied first. */
 export function withDb<T>(cmd: Command, work: (db: Db) => T, options: { create?: boolean } = {}): T {
+  const config = configOf(cmd);
   const db = openDatabase(dbPath(cmd), options);
   try {
+    const synced = syncOperatorFromConfig(db, config);
+    if (synced.outcome === 'updated') process.stderr.write(`esep: operator updated from ${config.file} (${synced.fields.join(', ')})\n`);
+    if (synced.outcome === 'busy') process.stderr.write(`esep: operator settings of ${config.file} not applied yet: a job is running\n`);
     const result = work(db);
     if (result instanceof Promise) {
       return result.finally(() => db.close()) as T;

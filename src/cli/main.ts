@@ -7,8 +7,16 @@ import { registerAccount } from './commands/account.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerVerify } from './commands/verify.js';
-import { registerRunDebit } from './commands/run.js';
+import { registerPayments } from './commands/payments.js';
+import { registerRefunds } from './commands/refunds.js';
+import { registerRunCollection, registerRunDebit } from './commands/run.js';
+import { registerRunInvoices } from './commands/invoices.js';
 import { registerAccess } from './commands/access.js';
+import { registerBackup } from './commands/backup.js';
+import { registerConfig } from './commands/config.js';
+import { registerSchedule } from './commands/schedule.js';
+import { registerDebtors } from './commands/debtors.js';
+import { registerAdmin } from './commands/admin.js';
 
 export const EXIT = { ok: 0, failed: 1, input: 2, busy: 75 } as const;
 
@@ -18,16 +26,26 @@ export function buildProgram(): Command {
     .option('--db <path>', 'SQLite database (default: $ESEP_DB, else ./esep.db)')
     .option('--json', 'machine-readable output')
     .option('--verbose', 'show stack traces of unexpected errors')
+    .option('--config <path>', 'configuration file (default: $ESEP_CONFIG, else ./esep.config.json if it exists)')
     .showHelpAfterError()
     .exitOverride();
   registerInit(program);
   registerImport(program);
-  registerAccount(program);
+  const account = registerAccount(program);
   registerVerify(program);
+  registerPayments(program);
+  registerRefunds(program);
   // the billing jobs: each job registers its subcommand of `esep run`
   const run = program.command('run').description('the billing jobs (cron runs them every night)');
   registerRunDebit(run);
+  registerRunCollection(run);
+  registerRunInvoices(run);
   registerAccess(program);
+  registerConfig(program);
+  registerBackup(program);
+  registerSchedule(program);
+  registerDebtors(program);
+  registerAdmin(program, account);
   for (const cmd of program.commands) applyExitOverride(cmd);
   return program;
 }

@@ -101,6 +101,8 @@ export const accounts = sqliteTable(
     connectedOn: text('connected_on').notNull(),
     terminatedOn: text('terminated_on'),
     terminatedBy: text('terminated_by', { enum: ['operator', 'subscriber'] }),
+    /** cl. 35: the subscriber asked to terminate on this date, but rented equipment is still out: charges run to its hand-over. */
+    terminationRequestedOn: text('termination_requested_on'),
     premisesOwned: integer('premises_owned', { mode: 'boolean' }).notNull(),
     address: text('address').notNull(),
     email: text('email'),
@@ -200,6 +202,8 @@ export const invoices = sqliteTable(
     amountDue: integer('amount_due').notNull(),
     advisedTopup: integer('advised_topup'),
     file: text('file'),
+    /** The highest ledger id the figures were computed from: a reissue and `verify` recompute from exactly these entries. */
+    ledgerThrough: integer('ledger_through'),
     runId: integer('run_id'),
     createdAt: createdAt(),
   },

@@ -25,7 +25,42 @@ export interface AccountView {
   penaltyDebt: Tiyn;
   prepayment: Tiyn;
   openInvoices: OpenInvoice[];
+  /** Money brought to the account (payments, transfers in) and what each settled (cl. 16). */
+  credits: CreditAllocation[];
   equipment: { serial: string; model: string | null; cost: Tiyn; handedOutOn: IsoDate; returnedOn: IsoDate | null }[];
+}
+
+/** One charge (or part of it) a credit settled. */
+export interface SettledItem {
+  entryId: number;
+  kind: LedgerRow['kind'];
+  valueDate: IsoDate;
+  amount: Tiyn;
+}
+
+export interface CreditAllocation {
+  entry: LedgerRow;
+  settled: SettledItem[];
+  /** What is left of it: prepayment for later charges. */
+  unallocated: Tiyn;
+}
+
+const MONEY_IN = new Set(['payment', 'transfer', 'adjustment']);
+
+/** The allocation of cl. 16 (a replay of the ledger as of `asOf`) told per credit of money brought in. */
+export function creditAllocations(rows: readonly LedgerRow[], asOf: IsoDate): Map<number, CreditAllocation> {
+  const state = allocate(asEntries(rows), asOf);
+  const byId = new Map(rows.map((r) => [r.id, r] as const));
+  const out = new Map<number, CreditAllocation>();
+  for (const r of rows) {
+    if (r.amount > 0 && r.valueDate <= asOf && MONEY_IN.has(r.kind)) out.set(r.id, { entry: r, settled: [], unallocated: state.unallocated.get(r.id) ?? 0 });
+  }
+  for (const a of state.allocations) {
+    const credit = out.get(a.creditId);
+    const debit = byId.get(a.debitId);
+    if (credit && debit) credit.settled.push({ entryId: debit.id, kind: debit.kind, valueDate: debit.valueDate, amount: a.amount });
+  }
+  return out;
 }
 
 export function requireAccount(db: Db, account: string): AccountRow {
@@ -66,12 +101,15 @@ export function accountView(db: Db, account: string, asOf: IsoDate): AccountView
       `SELECT serial, model, cost, handed_out_on AS handedOutOn, returned_on AS returnedOn FROM equipment WHERE account = ? ORDER BY serial`,
     )
     .all(account) as AccountView['equipment'];
-  return { account: row, asOf, ...summary, openInvoices, equipment };
+  const credits = [...creditAllocations(rows, asOf).values()];
+  return { account: row, asOf, ...summary, openInvoices, credits, equipment };
 }
 
 export interface StatementLine {
   entry: LedgerRow;
   running: Tiyn;
+  /** For money brought in: what it settled by the statement's last day. */
+  settled?: SettledItem[];
 }
 
 export interface Statement {
@@ -90,7 +128,9 @@ export function accountStatement(db: Db, account: string, from: IsoDate, to: Iso
   let running = 0;
   let opening = 0;
   const lines: StatementLine[] = [];
-  for (const entry of entriesOf(db, account)) {
+  const rows = entriesOf(db, account);
+  const credits = creditAllocations(rows, to);
+  for (const entry of rows) {
     if (entry.valueDate < from) {
       opening += entry.amount;
       running = opening;
@@ -98,7 +138,8 @@ export function accountStatement(db: Db, account: string, from: IsoDate, to: Iso
     }
     if (entry.valueDate > to) break;
     running += entry.amount;
-    lines.push({ entry, running });
+    const settled = credits.get(entry.id)?.settled;
+    lines.push(settled ? { entry, running, settled } : { entry, running });
   }
   return { account: row, from, to, opening, lines, closing: running };
 }

@@ -190,13 +190,13 @@ function uniqueEmail(mailbox: string, emails: Set<string>): string {
   }
 }
 
-/** A connection date: 95% within the 12 months before startDate, 5% from the 1st of its month to startDate itself (never in the future). */
-function randomConnectedOn(rnd: Random, startDate: IsoDate): IsoDate {
+/** A connection date: 95% within the `monthsBack` months before startDate, 5% from the 1st of its month to startDate itself (never in the future). */
+function randomConnectedOn(rnd: Random, startDate: IsoDate, monthsBack: number): IsoDate {
   if (rnd.chance(0.05)) {
     const first = firstDayOf(periodOf(startDate));
     return addDays(first, rnd.int(0, daysBetween(first, startDate)));
   }
-  const earliest = addMonths(startDate, -12);
+  const earliest = addMonths(startDate, -monthsBack);
   return addDays(earliest, rnd.int(0, daysBetween(earliest, startDate) - 1));
 }
 
@@ -218,11 +218,13 @@ export function demoAccountRows(
   tariffCodes: string[],
   startDate: string,
   people: People = demoPeople(),
+  monthsBack = 12,
 ): Record<string, string>[] {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`demo account count must be a whole number ≥ 0, got ${n}`);
   if (n > 899_999) throw new RangeError('at most 899 999 demo accounts (numbers 100001–999999)');
   if (tariffCodes.length === 0) throw new RangeError('no tariffs to choose from');
   if (!isIsoDate(startDate)) throw new RangeError(`not an ISO date (YYYY-MM-DD): "${startDate}"`);
+  if (!Number.isInteger(monthsBack) || monthsBack < 1) throw new RangeError(`demo months must be a whole number ≥ 1, got ${monthsBack}`);
 
   const rnd = new Random(seed);
   const iins = new Set<string>();
@@ -241,7 +243,7 @@ export function demoAccountRows(
       phone: rnd.chance(0.9) ? randomPhone(rnd) : '',
       method: credit ? 'credit' : 'advance',
       tariff: rnd.pick(tariffCodes),
-      connected_on: randomConnectedOn(rnd, startDate),
+      connected_on: randomConnectedOn(rnd, startDate, monthsBack),
       premises_owned: premisesOwned ? 'yes' : 'no',
     };
     // The same keys in the same order as the import file's header.
@@ -266,6 +268,8 @@ export interface DemoOptions {
   today: IsoDate;
   /** Where operator.json, tariffs.csv and people.json are (default fixtures/demo in the project). */
   fixturesDir?: string;
+  /** Connection dates are spread over this many months before `today` (default 12). */
+  monthsBack?: number;
 }
 
 export interface DemoSummary {
@@ -318,7 +322,7 @@ export async function loadDemo(db: Db, n: number, options: DemoOptions): Promise
   });
 
   // 3. Accounts, checked row by row as `esep import accounts` would (the header is line 1).
-  const rows = demoAccountRows(n, seed, codes, today, demoPeople(dir));
+  const rows = demoAccountRows(n, seed, codes, today, demoPeople(dir), options.monthsBack ?? 12);
   const check = accountLineChecker(tariffs);
   const problems: InputProblem[] = [];
   const lines: AccountLine[] = [];

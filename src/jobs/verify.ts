@@ -81,6 +81,23 @@ export function verify(db: Db): Violation[] {
     }
   }
 
+  // An invoice's figures are the sums of exactly the entries it was issued from (id ≤ ledger_through).
+  for (const r of q<{ account: string; number: string }>(
+    `SELECT i.account, i.number, i.opening_balance AS ob, i.charges AS ch, i.credits AS cr, i.payments AS pa, i.penalties AS pe,
+            i.closing_balance AS cb, i.principal AS pr, i.amount_due AS due,
+            COALESCE(SUM(CASE WHEN l.value_date < i.period || '-01' THEN l.amount END), 0) AS opening,
+            COALESCE(SUM(CASE WHEN l.value_date >= i.period || '-01' AND l.kind IN ('payment', 'refund', 'transfer') THEN l.amount END), 0) AS pay,
+            COALESCE(SUM(CASE WHEN l.value_date >= i.period || '-01' AND l.kind = 'penalty' THEN l.amount END), 0) AS pen,
+            COALESCE(SUM(CASE WHEN l.value_date >= i.period || '-01' AND l.kind NOT IN ('payment', 'refund', 'transfer', 'penalty') AND l.amount < 0 THEN l.amount END), 0) AS chg,
+            COALESCE(SUM(CASE WHEN l.value_date >= i.period || '-01' AND l.kind NOT IN ('payment', 'refund', 'transfer', 'penalty') AND l.amount > 0 THEN l.amount END), 0) AS cre
+       FROM invoices i LEFT JOIN ledger l ON l.account = i.account AND l.id <= i.ledger_through AND l.value_date < date(i.period || '-01', '+1 month')
+      WHERE i.ledger_through IS NOT NULL
+      GROUP BY i.id
+     HAVING opening <> ob OR pay <> pa OR pen <> pe OR chg <> ch OR cre <> cr OR ob + ch + cr + pa + pe <> cb OR pr <> -(ch + cr) OR due <> MAX(0, -cb)`,
+  )) {
+    out.push({ invariant: 'invoice figures agree with the ledger', account: r.account, detail: `invoice ${r.number}` });
+  }
+
   const cap = getOperator(db)?.penaltyCapDays ?? 30;
   for (const r of q<{ account: string; invoiceId: number | null; days: number }>(
     `SELECT account, invoice_id AS invoiceId, COUNT(*) AS days FROM (
@@ -107,6 +124,14 @@ export function verify(db: Db): Violation[] {
       account: r.account,
       detail: `payment ${r.id} (${r.status}) of ${formatTenge(r.amount)} has ${formatTenge(r.posted)} on the ledger`,
     });
+  }
+
+  // cl. 17.4: a transfer moves money, it never makes or loses any: its two entries net to zero.
+  for (const r of q<{ move: string; net: number; n: number }>(
+    `SELECT substr(key, 1, length(key) - CASE WHEN key LIKE '%:out' THEN 4 ELSE 3 END) AS move, SUM(amount) AS net, COUNT(*) AS n FROM ledger
+      WHERE kind = 'transfer' GROUP BY move HAVING net <> 0 OR n <> 2`,
+  )) {
+    out.push({ invariant: 'transfers net to zero', account: null, detail: `${r.move}: ${r.n} entries netting ${formatTenge(r.net)}` });
   }
 
   const triggers = new Set(

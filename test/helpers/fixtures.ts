@@ -14,3 +14,18 @@ export const TARIFFS_CSV = [
 ].join('\n');
 
 export const ACCOUNT_HEADER = 'account,iin,name,address,email,phone,method,tariff,connected_on,premises_owned';
+
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseHolidayYear, WorkingCalendar } from '../../src/domain/calendar.js';
+
+/** The shipped Kazakhstan calendars (data/calendar/*.json). */
+export function shippedCalendar(): WorkingCalendar {
+  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'calendar');
+  return new WorkingCalendar(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => parseHolidayYear(JSON.parse(readFileSync(path.join(dir, f), 'utf8')), f)),
+  );
+}

@@ -1,9 +1,17 @@
 import type { Command } from 'commander';
-import { accountStatement, accountView, type AccountView } from '../../jobs/account-view.js';
+import { accountStatement, accountView, type AccountView, type SettledItem } from '../../jobs/account-view.js';
 import { formatTenge, toTengeString } from '../../domain/money.js';
 import { toExcelCsv } from '../../io/csv.js';
 import { dateOption, globals, print, printJson, requiredDate, withDb } from '../context.js';
 import { renderTable } from '../table.js';
+
+function settledJson(i: SettledItem) {
+  return { entry_id: i.entryId, kind: i.kind, value_date: i.valueDate, amount: toTengeString(i.amount) };
+}
+
+function settledText(items: readonly SettledItem[]): string {
+  return items.map((i) => `${i.kind} ${i.valueDate} ${formatTenge(i.amount)}`).join('; ');
+}
 
 export function accountJson(v: AccountView) {
   const a = v.account;
@@ -37,6 +45,15 @@ export function accountJson(v: AccountView) {
       principal: toTengeString(i.principal),
       unpaid_principal: toTengeString(i.unpaidPrincipal),
       overdue: i.overdue,
+    })),
+    payments: v.credits.map((c) => ({
+      entry_id: c.entry.id,
+      kind: c.entry.kind,
+      value_date: c.entry.valueDate,
+      amount: toTengeString(c.entry.amount),
+      memo: c.entry.memo,
+      settled: c.settled.map(settledJson),
+      unallocated: toTengeString(c.unallocated),
     })),
     equipment: v.equipment.map((e) => ({
       serial: e.serial,
@@ -79,6 +96,14 @@ function accountText(v: AccountView): string {
       ]),
     );
   }
+  if (v.credits.length > 0) {
+    lines.push('', 'Payments and what they settled (cl. 16):');
+    for (const c of v.credits) {
+      lines.push(`  ${c.entry.valueDate} ${c.entry.kind} ${formatTenge(c.entry.amount)}${c.entry.memo ? ` (${c.entry.memo})` : ''}`);
+      if (c.settled.length > 0) lines.push(`    settled: ${settledText(c.settled)}`);
+      if (c.unallocated > 0) lines.push(`    prepayment left: ${formatTenge(c.unallocated)}`);
+    }
+  }
   if (v.equipment.length > 0) {
     lines.push('', 'Equipment:');
     for (const e of v.equipment) {
@@ -88,7 +113,7 @@ function accountText(v: AccountView): string {
   return lines.join('\n');
 }
 
-export function registerAccount(program: Command): void {
+export function registerAccount(program: Command): Command {
   const account = program.command('account').description('look at one personal account');
   account
     .command('show')
@@ -122,13 +147,14 @@ export function registerAccount(program: Command): void {
             to: s.to,
             opening: toTengeString(s.opening),
             closing: toTengeString(s.closing),
-            entries: s.lines.map(({ entry, running }) => ({
+            entries: s.lines.map(({ entry, running, settled }) => ({
               id: entry.id,
               value_date: entry.valueDate,
               kind: entry.kind,
               amount: toTengeString(entry.amount),
               balance: toTengeString(running),
               memo: entry.memo,
+              ...(settled ? { settled: settled.map(settledJson) } : {}),
             })),
           });
         } else if (options.csv) {
@@ -154,8 +180,14 @@ export function registerAccount(program: Command): void {
               { title: 'memo', value: (l) => l.entry.memo ?? '' },
             ]),
           );
+          const paid = s.lines.filter((l) => l.settled && l.settled.length > 0);
+          if (paid.length > 0) {
+            print('Payments settled (cl. 16):');
+            for (const l of paid) print(`  ${l.entry.valueDate} ${l.entry.kind} ${formatTenge(l.entry.amount)}: ${settledText(l.settled!)}`);
+          }
           print(`Closing balance ${formatTenge(s.closing)}`);
         }
       });
     });
+  return account;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { InputError } from '../../domain/errors.js';
 import { loadDemo } from '../../jobs/demo.js';
 import { dateOption, dbPath, positiveInt, print, printJson, globals, withDb } from '../context.js';
 
@@ -8,15 +9,18 @@ export function registerInit(program: Command): void {
     .description('create or migrate the database; --demo N also loads a demo operator, tariffs and N accounts')
     .option('--demo <n>', 'load the demo operator, tariffs and N subscribers from fixtures/')
     .option('--seed <n>', 'seed of the demo generator', '1')
+    .option('--demo-months <n>', 'spread the demo connection dates over this many months before --date', '12')
     .option('--date <date>', 'today (YYYY-MM-DD), default today in Asia/Almaty')
-    .action(async (options: { demo?: string; seed: string; date?: string }, cmd: Command) => {
+    .action(async (options: { demo?: string; seed: string; demoMonths: string; date?: string }, cmd: Command) => {
       const n = options.demo === undefined ? undefined : positiveInt(options.demo, '--demo');
+      const monthsBack = positiveInt(options.demoMonths, '--demo-months');
+      if (monthsBack < 1) throw new InputError([{ field: '--demo-months', message: 'must be at least 1' }]);
       const seed = positiveInt(options.seed, '--seed');
       const today = dateOption(options.date);
       await withDb(
         cmd,
         async (db) => {
-          const loaded = n === undefined ? undefined : await loadDemo(db, n, { seed, today });
+          const loaded = n === undefined ? undefined : await loadDemo(db, n, { seed, today, monthsBack });
           if (globals(cmd).json) printJson({ db: dbPath(cmd), demo: loaded ?? null });
           else {
             print(`database ready: ${dbPath(cmd)}`);

@@ -2,8 +2,13 @@ import type { Command } from 'commander';
 import type { Counts } from '../../db/journal.js';
 import { toTengeString, formatTenge } from '../../domain/money.js';
 import { runDebit } from '../../jobs/debit.js';
+import { runPenalties } from '../../jobs/penalties.js';
+import { runSuspend, runTerminate, type Termination } from '../../jobs/collection.js';
+import { runDay } from '../../jobs/day.js';
+import { workingCalendar } from '../../config/calendar.js';
+import type { Db } from '../../db/connection.js';
 import type { JobResult } from '../../jobs/runner.js';
-import { dateOption, globals, print, printJson, withDb } from '../context.js';
+import { configOf, dateOption, globals, print, printJson, withDb } from '../context.js';
 import { terminalProgress } from '../progress.js';
 
 /** One summary line for cron (or the counts as JSON). */
@@ -45,6 +50,78 @@ export function registerRunDebit(run: Command): void {
               : undefined,
         });
         reportJob(cmd, 'debit', date, result, describeDebit);
+      });
+    });
+}
+
+export function describePenalties(c: Counts): string {
+  return `${n(c, 'accounts')} accounts checked: ${n(c, 'penalties')} penalties (${formatTenge(n(c, 'penalty_tiyn'))}), ${n(c, 'corrections')} corrections (${formatTenge(n(c, 'correction_tiyn'))})`;
+}
+
+export function describeSuspend(c: Counts): string {
+  return `${n(c, 'suspended')} suspended for debt, ${n(c, 'restored')} restored, ${n(c, 'equipment_charged')} equipment charged`;
+}
+
+export function describeTerminate(c: Counts): string {
+  return `${n(c, 'terminated_credit')} credit and ${n(c, 'terminated_advance')} advance accounts terminated`;
+}
+
+/** Terminations of a run: printed for the accountant; notices are produced from them. */
+function announce(cmd: Command, terminated: Termination[]): void {
+  if (globals(cmd).json) return;
+  for (const t of terminated) print(`terminated ${t.account} on ${t.date}: ${t.reason}`);
+}
+
+type Job = (db: Db, options: { date: string; dryRun?: boolean; progress: ReturnType<typeof terminalProgress> }, terminated: Termination[], cmd: Command) => Promise<JobResult>;
+
+function dayJob(run: Command, name: string, description: string, job: Job, describe: (c: Counts) => string): void {
+  run
+    .command(name)
+    .description(description)
+    .option('--date <date>', 'the day to run, default today in Asia/Almaty')
+    .option('--dry-run', 'compute and report; write nothing')
+    .action(async (options: { date?: string; dryRun?: boolean }, cmd: Command) => {
+      const date = dateOption(options.date);
+      await withDb(cmd, async (db) => {
+        const terminated: Termination[] = [];
+        const result = await job(db, { date, dryRun: options.dryRun, progress: terminalProgress() }, terminated, cmd);
+        announce(cmd, terminated);
+        reportJob(cmd, name, date, result, describe);
+      });
+    });
+}
+
+export function registerRunCollection(run: Command): void {
+  dayJob(run, 'penalties', 'penalties on overdue invoices, 0.5% a day, at most 30 days (cl. 23.7); catch-up and late payments by difference', (db, o) => runPenalties(db, o), describePenalties);
+  dayJob(run, 'suspend', 'suspend credit accounts for debt (cl. 23.5); charge equipment not returned in time (cl. 22.10)', (db, o) => runSuspend(db, o), describeSuspend);
+  dayJob(
+    run,
+    'terminate',
+    'terminate for two overdue invoices (credit) or two months suspended for funds (advance) (cl. 23.6, D-5)',
+    (db, o, terminated, cmd) => runTerminate(db, { ...o, calendar: workingCalendar(configOf(cmd)), onTerminated: (t) => terminated.push(t) }),
+    describeTerminate,
+  );
+  run
+    .command('day')
+    .description('debit, penalties, suspend, terminate, in that order, for every day not yet done up to --date')
+    .option('--date <date>', 'the day to run, default today in Asia/Almaty')
+    .option('--dry-run', 'compute and report; write nothing')
+    .action(async (options: { date?: string; dryRun?: boolean }, cmd: Command) => {
+      const date = dateOption(options.date);
+      await withDb(cmd, async (db) => {
+        const terminated: Termination[] = [];
+        const result = await runDay(db, { date, calendar: workingCalendar(configOf(cmd)), dryRun: options.dryRun, progress: terminalProgress(), onTerminated: (t) => terminated.push(t) });
+        announce(cmd, terminated);
+        if (globals(cmd).json) {
+          printJson({ job: 'day', scope: date, dry_run: Boolean(options.dryRun), days: result.days, counts: result.counts });
+          return;
+        }
+        const span = result.days.length === 1 ? result.days[0] : `${result.days[0]}..${result.days[result.days.length - 1]} (${result.days.length} days)`;
+        const c = result.counts;
+        print(
+          `${options.dryRun ? 'dry run, nothing written: ' : ''}day ${span}: debit: ${describeDebit(c.debit ?? {})}; penalties: ${describePenalties(c.penalties ?? {})}; ` +
+            `suspend: ${describeSuspend(c.suspend ?? {})}; terminate: ${describeTerminate(c.terminate ?? {})}`,
+        );
       });
     });
 }

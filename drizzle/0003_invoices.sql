@@ -1,0 +1,1 @@
+ALTER TABLE `invoices` ADD `ledger_through` integer;

@@ -1,0 +1,1 @@
+ALTER TABLE `accounts` ADD `termination_requested_on` text;

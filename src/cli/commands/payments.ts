@@ -1,0 +1,142 @@
+import type { Command } from 'commander';
+import { formatTenge, toTengeString } from '../../domain/money.js';
+import type { PaymentRow } from '../../db/payments.js';
+import { assignPayment, importPayments, reversalPayments, unmatchedPayments, type PaymentImportSummary } from '../../jobs/payments.js';
+import { statementFormats } from '../../io/statements/index.js';
+import { dateOption, globals, positiveInt, print, printJson, withDb } from '../context.js';
+import { terminalProgress } from '../progress.js';
+import { renderTable } from '../table.js';
+
+function summaryJson(s: PaymentImportSummary) {
+  return {
+    file: s.file,
+    format: s.format,
+    encoding: s.encoding,
+    dry_run: s.dryRun,
+    run_id: s.runId,
+    rows: s.rows,
+    rows_amount: toTengeString(s.rowsAmount),
+    applied: s.applied,
+    applied_amount: toTengeString(s.appliedAmount),
+    matched_by: { account: s.byAccount, purpose: s.byPurpose, iin: s.byIin },
+    suspense: s.suspense,
+    suspense_amount: toTengeString(s.suspenseAmount),
+    reversals: s.reversals,
+    reversal_amount: toTengeString(s.reversalAmount),
+    duplicates: s.duplicates,
+    duplicate_amount: toTengeString(s.duplicateAmount),
+    ignored: s.ignored,
+    restored: s.restored,
+  };
+}
+
+function summaryText(s: PaymentImportSummary): string {
+  const lines = [
+    `${s.dryRun ? 'dry run, nothing written: ' : ''}${s.file} (${s.format}${s.encoding ? `, ${s.encoding}` : ''})`,
+    `  rows of money in  ${s.rows}, ${formatTenge(s.rowsAmount)}`,
+    `  applied           ${s.applied}, ${formatTenge(s.appliedAmount)} (by account ${s.byAccount}, by purpose ${s.byPurpose}, by IIN ${s.byIin})`,
+    `  suspense          ${s.suspense}, ${formatTenge(s.suspenseAmount)}${s.suspense > 0 ? ' (esep payments unmatched)' : ''}`,
+    `  reversals         ${s.reversals}, ${formatTenge(s.reversalAmount)}${s.reversals > 0 ? ' (not applied: esep payments reversals)' : ''}`,
+    `  already imported  ${s.duplicates}, ${formatTenge(s.duplicateAmount)}`,
+    `  not money in      ${s.ignored} (money out, totals, own transfers)`,
+  ];
+  if (s.restored > 0) lines.push(`  restored          ${s.restored} account(s)`);
+  return lines.join('\n');
+}
+
+function paymentJson(p: PaymentRow) {
+  return {
+    id: p.id,
+    bank_ref: p.bankRef,
+    value_date: p.valueDate,
+    amount: toTengeString(p.amount),
+    payer_name: p.payerName,
+    purpose: p.purpose,
+    payer_iin: p.payerIin,
+    account: p.account,
+    format: p.format,
+    file: p.file,
+    line: p.line,
+  };
+}
+
+function paymentTable(rows: readonly PaymentRow[], withAccount: boolean): string {
+  return renderTable(rows, [
+    { title: 'id', value: (p) => String(p.id), align: 'right' },
+    { title: 'value date', value: (p) => p.valueDate },
+    { title: 'amount', value: (p) => formatTenge(p.amount), align: 'right' },
+    { title: 'bank ref', value: (p) => p.bankRef },
+    { title: 'payer', value: (p) => [p.payerName, p.payerIin].filter(Boolean).join(', ') },
+    ...(withAccount ? [{ title: 'account?', value: (p: PaymentRow) => p.account ?? '' }] : []),
+    { title: 'purpose', value: (p) => p.purpose ?? '' },
+    { title: 'from', value: (p) => `${p.file ?? ''}:${p.line ?? ''}` },
+  ]);
+}
+
+export function registerPayments(program: Command): void {
+  const payments = program.command('payments').description('bank statements: import, suspense, assignment (SPEC section 5)');
+  payments
+    .command('import')
+    .argument('<file>', 'bank statement: generic CSV, a bank export (xlsx or CSV) or a 1C ClientBankExchange file')
+    .option('--format <format>', `one of ${statementFormats().join(', ')} (default: detected)`)
+    .option('--date <date>', 'today: no value date may be later; restorations happen as of this day')
+    .option('--dry-run', 'check and count everything, write nothing')
+    .description('import a bank statement: match each payment to an account or to suspense (a bad file is refused whole)')
+    .action(async (file: string, options: { format?: string; date?: string; dryRun?: boolean }, cmd: Command) => {
+      const date = dateOption(options.date);
+      await withDb(cmd, async (db) => {
+        const summary = await importPayments(db, { file, format: options.format, date, dryRun: options.dryRun ?? false, progress: terminalProgress() });
+        if (globals(cmd).json) printJson(summaryJson(summary));
+        else print(summaryText(summary));
+      });
+    });
+  payments
+    .command('unmatched')
+    .description('payments waiting in suspense for an accountant to assign them')
+    .action((_options: unknown, cmd: Command) => {
+      withDb(cmd, (db) => {
+        const rows = unmatchedPayments(db);
+        if (globals(cmd).json) {
+          printJson(rows.map(paymentJson));
+          return;
+        }
+        if (rows.length === 0) print('no payments in suspense');
+        else {
+          print(paymentTable(rows, false));
+          const total = rows.reduce((s, p) => s + p.amount, 0);
+          print(`${rows.length} payment(s) in suspense, ${formatTenge(total)}: esep payments assign PAYMENT_ID ACCOUNT`);
+        }
+        const reversals = reversalPayments(db).length;
+        if (reversals > 0) print(`${reversals} bank reversal(s) not applied: esep payments reversals`);
+      });
+    });
+  payments
+    .command('reversals')
+    .description('negative statement rows (bank reversals): listed for the accountant, never applied')
+    .action((_options: unknown, cmd: Command) => {
+      withDb(cmd, (db) => {
+        const rows = reversalPayments(db);
+        if (globals(cmd).json) printJson(rows.map(paymentJson));
+        else if (rows.length === 0) print('no bank reversals');
+        else {
+          print(paymentTable(rows, true));
+          print(`${rows.length} reversal(s), ${formatTenge(rows.reduce((s, p) => s + p.amount, 0))}: not applied to any account`);
+        }
+      });
+    });
+  payments
+    .command('assign')
+    .argument('<payment_id>', 'the id shown by esep payments unmatched')
+    .argument('<account>', 'the personal account the payment is for')
+    .option('--date <date>', 'today, for the restoration the payment may trigger')
+    .description('apply a payment from suspense to an account, as of its value date')
+    .action(async (paymentId: string, account: string, options: { date?: string }, cmd: Command) => {
+      const id = positiveInt(paymentId, 'PAYMENT_ID');
+      const date = dateOption(options.date);
+      await withDb(cmd, async (db) => {
+        const r = await assignPayment(db, id, account, date);
+        if (globals(cmd).json) printJson({ ...paymentJson(r.payment), account: r.account, restored: r.restored });
+        else print(`payment ${id} of ${formatTenge(r.payment.amount)} (${r.payment.valueDate}) applied to account ${r.account}${r.restored ? '; account restored' : ''}`);
+      });
+    });
+}

@@ -1,0 +1,20 @@
+// Invoices as the rules see them: principal and due date by period.
+import type { Db } from './connection.js';
+import type { PenaltyInvoice } from '../domain/penalty.js';
+
+export function invoicesOf(db: Db, account: string): PenaltyInvoice[] {
+  return db.sqlite
+    .prepare('SELECT id, period, due_on AS dueOn, principal FROM invoices WHERE account = ? ORDER BY period')
+    .all(account) as PenaltyInvoice[];
+}
+
+/** Accounts with an invoice due before `date` whose principal was positive: the only ones penalties and suspension look at. */
+export function accountsWithDueInvoices(db: Db, date: string, after: string, limit: number): string[] {
+  return (
+    db.sqlite
+      .prepare(
+        `SELECT DISTINCT account FROM invoices WHERE due_on < @date AND principal > 0 AND account > @after ORDER BY account LIMIT @limit`,
+      )
+      .all({ date, after, limit }) as { account: string }[]
+  ).map((r) => r.account);
+}

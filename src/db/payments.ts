@@ -1,0 +1,158 @@
+// Bank payments and their allocations: reads and writes grouped by aggregate; no business decisions.
+import type Database from 'better-sqlite3';
+import type { Db } from './connection.js';
+import { accountsOfIin } from './accounts.js';
+import { allocate } from '../domain/allocation.js';
+import type { Entry } from '../domain/entries.js';
+import type { AccountLookup, MatchedBy } from '../domain/matching.js';
+import type { IsoDate } from '../domain/dates.js';
+import type { Tiyn } from '../domain/money.js';
+
+export type PaymentStatus = 'applied' | 'suspense' | 'reversal';
+
+export interface PaymentRow {
+  id: number;
+  identity: string;
+  format: string;
+  bankRef: string;
+  valueDate: IsoDate;
+  amount: Tiyn;
+  account: string | null;
+  status: PaymentStatus;
+  matchedBy: MatchedBy | null;
+  payerIin: string | null;
+  payerName: string | null;
+  purpose: string | null;
+  file: string | null;
+  line: number | null;
+  importedAt: string;
+  assignedAt: string | null;
+}
+
+const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** A prepared statement, prepared once per connection (imports run these per row). */
+function stmt(db: Db, sql: string): Database.Statement {
+  let byText = cache.get(db.sqlite);
+  if (!byText) {
+    byText = new Map();
+    cache.set(db.sqlite, byText);
+  }
+  let s = byText.get(sql);
+  if (!s) {
+    s = db.sqlite.prepare(sql);
+    byText.set(sql, s);
+  }
+  return s;
+}
+
+const COLUMNS = `id, identity, format, bank_ref AS bankRef, value_date AS valueDate, amount, account, status,
+  matched_by AS matchedBy, payer_iin AS payerIin, payer_name AS payerName, purpose, file, line,
+  created_at AS importedAt, assigned_at AS assignedAt`;
+
+export type NewPayment = Omit<PaymentRow, 'id' | 'importedAt' | 'assignedAt'>;
+
+/** Inserts a payment unless its identity is known; returns its id, or null when it was known. */
+export function insertPayment(db: Db, p: NewPayment): number | null {
+  const result = stmt(
+    db,
+    `INSERT INTO payments (identity, format, bank_ref, value_date, amount, account, status, matched_by, payer_iin, payer_name, purpose, file, line)
+       VALUES (@identity, @format, @bankRef, @valueDate, @amount, @account, @status, @matchedBy, @payerIin, @payerName, @purpose, @file, @line)
+       ON CONFLICT (identity) DO NOTHING`,
+  ).run(p);
+  return result.changes === 1 ? Number(result.lastInsertRowid) : null;
+}
+
+export function findPayment(db: Db, id: number): PaymentRow | undefined {
+  return stmt(db, `SELECT ${COLUMNS} FROM payments WHERE id = ?`).get(id) as PaymentRow | undefined;
+}
+
+export function paymentByIdentity(db: Db, identity: string): PaymentRow | undefined {
+  return stmt(db, `SELECT ${COLUMNS} FROM payments WHERE identity = ?`).get(identity) as PaymentRow | undefined;
+}
+
+export function paymentsWithStatus(db: Db, status: PaymentStatus): PaymentRow[] {
+  return db.sqlite.prepare(`SELECT ${COLUMNS} FROM payments WHERE status = ? ORDER BY value_date, id`).all(status) as PaymentRow[];
+}
+
+export function markAssigned(db: Db, id: number, account: string, at: string): void {
+  db.sqlite
+    .prepare(`UPDATE payments SET status = 'applied', account = ?, matched_by = 'manual', assigned_at = ? WHERE id = ? AND status = 'suspense'`)
+    .run(account, at, id);
+}
+
+/** The database behind matching: does an account exist, which accounts does an IIN hold. */
+export function accountLookup(db: Db): AccountLookup {
+  const exists = db.sqlite.prepare('SELECT 1 FROM accounts WHERE account = ?').pluck();
+  return {
+    exists: (account) => exists.get(account) !== undefined,
+    accountsOfIin: (iin) => accountsOfIin(db, iin),
+  };
+}
+
+/**
+ * The allocations table is a projection of cl. 16 over the ledger (derived data, not entries):
+ * the account's rows are replaced by a fresh replay of all its entries. Call inside the
+ * transaction that posted to the account.
+ */
+export function refreshAllocations(db: Db, account: string): number {
+  const entries = stmt(db, 'SELECT id, value_date AS valueDate, kind, amount FROM ledger WHERE account = ?').all(account) as Entry[];
+  const { allocations } = allocate(entries);
+  stmt(db, 'DELETE FROM allocations WHERE account = ?').run(account);
+  const insert = stmt(db, 'INSERT INTO allocations (account, credit_entry_id, debit_entry_id, amount, as_of) VALUES (?, ?, ?, ?, ?)');
+  for (const a of allocations) insert.run(account, a.creditId, a.debitId, a.amount, a.asOf);
+  return allocations.length;
+}
+
+/**
+ * Scratch space for one statement import, in SQLite's temporary database (private to the
+ * connection, on disk when large): what the validating pass learns about each row's identity, so
+ * that memory does not grow with the file.
+ */
+export class StatementScratch {
+  private readonly findBase;
+  private readonly insertBase;
+  private readonly bumpBase;
+  private readonly insertRow;
+  private readonly rowIdentity;
+
+  constructor(private readonly db: Db) {
+    db.sqlite.exec(`
+      DROP TABLE IF EXISTS temp.statement_bases;
+      DROP TABLE IF EXISTS temp.statement_rows;
+      CREATE TEMP TABLE statement_bases (base TEXT PRIMARY KEY, line INTEGER NOT NULL, fingerprint TEXT NOT NULL, n INTEGER NOT NULL);
+      CREATE TEMP TABLE statement_rows (line INTEGER PRIMARY KEY, identity TEXT);
+    `);
+    this.findBase = db.sqlite.prepare('SELECT line, fingerprint, n FROM temp.statement_bases WHERE base = ?');
+    this.insertBase = db.sqlite.prepare('INSERT INTO temp.statement_bases (base, line, fingerprint, n) VALUES (?, ?, ?, 1)');
+    this.bumpBase = db.sqlite.prepare('UPDATE temp.statement_bases SET n = n + 1 WHERE base = ?');
+    this.insertRow = db.sqlite.prepare('INSERT OR REPLACE INTO temp.statement_rows (line, identity) VALUES (?, ?)');
+    this.rowIdentity = db.sqlite.prepare('SELECT identity FROM temp.statement_rows WHERE line = ?').pluck();
+  }
+
+  /** An earlier row of the file with the same identity base, and how many there were. */
+  earlier(base: string): { line: number; fingerprint: string; n: number } | undefined {
+    return this.findBase.get(base) as { line: number; fingerprint: string; n: number } | undefined;
+  }
+
+  /** Records a row's base (counting repeats) and its identity (null: a repeat of an earlier row). */
+  record(line: number, base: string, fingerprint: string, identity: string | null): void {
+    if (this.earlier(base)) this.bumpBase.run(base);
+    else this.insertBase.run(base, line, fingerprint);
+    this.insertRow.run(line, identity);
+  }
+
+  /** The identity the validating pass gave the row on this line; null for a repeat; undefined if never seen. */
+  identityAt(line: number): string | null | undefined {
+    return this.rowIdentity.get(line) as string | null | undefined;
+  }
+
+  /** Runs a group of writes to the scratch tables in one transaction (fast). */
+  inBatch(work: () => void): void {
+    this.db.sqlite.transaction(work)();
+  }
+
+  drop(): void {
+    this.db.sqlite.exec('DROP TABLE IF EXISTS temp.statement_bases; DROP TABLE IF EXISTS temp.statement_rows;');
+  }
+}

@@ -1,0 +1,340 @@
+// Month-end (cl. 13–15, 18, 20, 21.10, 23.5, 23.10): what a period should have charged and what its
+// invoice says. Shaped like Kill Bill's invoice generator: the facts (the account, its tariff's price
+// versions, its ledger entries) go in, what should exist comes out; the job posts the difference
+// (idempotency keys make "what exists" a no-op) and stores the figures. No IO, no clock.
+import { addDays, daysInMonth, eachDay, firstDayOf, lastDayOf, maxDate, minDate, nextPeriod, periodOf, type IsoDate, type Period } from './dates.js';
+import { ENTRY_KINDS, MONEY_KINDS, type EntryKind } from './entries.js';
+import { mulDivRound, type Tiyn } from './money.js';
+
+export type Method = 'advance' | 'credit';
+
+/** A tariff price version as month-end needs it; `id` tells versions apart (tariff code and effective date). */
+export interface PriceVersion {
+  id: string;
+  monthlyFee: Tiyn;
+  installationFee: Tiyn;
+  /** cl. 23.10: a bundled third-party service, charged monthly as its own line (0 = none). */
+  thirdPartyFee: Tiyn;
+  thirdPartyName: string | null;
+}
+
+/** The price in force on a day (the caller resolves price versions and discontinued tariffs). */
+export type PriceOn = (day: IsoDate) => PriceVersion;
+
+// ---------------------------------------------------------------------------------------------
+// Days of service
+
+/** An account is invoiced for P when it was connected by P's last day and not terminated by its first. */
+export function activeInPeriod(period: Period, connectedOn: IsoDate, terminatedOn: IsoDate | null): boolean {
+  return connectedOn <= lastDayOf(period) && (terminatedOn === null || terminatedOn > firstDayOf(period));
+}
+
+/**
+ * The days of P the account was served: from the connection date (or P's first day) to P's last
+ * day, or to the day before termination ("termination stops all charges from D", cl. 23.6, 22.15).
+ * Days suspended for debt are days of service (cl. 23.5). Empty when none.
+ */
+export function serviceDays(period: Period, connectedOn: IsoDate, terminatedOn: IsoDate | null): IsoDate[] {
+  const from = maxDate(connectedOn, firstDayOf(period));
+  const to = terminatedOn === null ? lastDayOf(period) : minDate(lastDayOf(period), addDays(terminatedOn, -1));
+  return from > to ? [] : [...eachDay(from, to)];
+}
+
+/** Days charged at one price version: consecutive, from `from` to `to`. */
+export interface PriceSegment {
+  price: PriceVersion;
+  from: IsoDate;
+  to: IsoDate;
+  days: number;
+}
+
+/** Groups days (in order) by the price version in force on each: a price change inside P splits it. */
+export function priceSegments(days: readonly IsoDate[], priceOn: PriceOn): PriceSegment[] {
+  const out: PriceSegment[] = [];
+  for (const day of days) {
+    const price = priceOn(day);
+    const last = out[out.length - 1];
+    if (last && last.price.id === price.id) {
+      last.to = day;
+      last.days++;
+    } else {
+      out.push({ price, from: day, to: day, days: 1 });
+    }
+  }
+  return out;
+}
+
+/** cl. 13: the fee for `days` days of an n-day month, rounded half up once: round(M·days/n). */
+export function proratedFee(monthlyFee: Tiyn, days: number, daysInPeriod: number): Tiyn {
+  return mulDivRound(monthlyFee, days, daysInPeriod);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Month-end charges
+
+/** A charge month-end should have posted; amount < 0 as on the ledger; `key` is its idempotency key. */
+export interface MonthEndCharge {
+  kind: 'monthly_fee' | 'third_party' | 'installation';
+  valueDate: IsoDate;
+  amount: Tiyn;
+  key: string;
+  memo: string;
+}
+
+export interface MonthEndFacts {
+  account: string;
+  method: Method;
+  period: Period;
+  connectedOn: IsoDate;
+  terminatedOn: IsoDate | null;
+  priceOn: PriceOn;
+  /** Advance accounts: the days of P on which the daily debit charged a daily fee (served, not suspended for funds). */
+  advanceFeeDays?: readonly IsoDate[];
+}
+
+/**
+ * The memo of a prorated charge: "2026-10-16..2026-10-31 16/31" and, for a bundle item, its name.
+ * The invoice reads the days back from it (parseSpanMemo), so this format is part of the ledger.
+ */
+export function spanMemo(from: IsoDate, to: IsoDate, days: number, n: number, name?: string | null): string {
+  return `${from}..${to} ${days}/${n}${name ? ` ${name}` : ''}`;
+}
+
+const SPAN_MEMO = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2}) (\d+)\/(\d+)(?: (.+))?$/s;
+
+export function parseSpanMemo(memo: string | null | undefined): { from: IsoDate; to: IsoDate; days: number; name: string | null } | undefined {
+  const m = memo ? SPAN_MEMO.exec(memo) : null;
+  if (!m) return undefined;
+  return { from: m[1]!, to: m[2]!, days: Number(m[3]), name: m[5] ?? null };
+}
+
+function prorated(
+  kind: 'monthly_fee' | 'third_party',
+  keyBase: string,
+  segments: readonly PriceSegment[],
+  n: number,
+  fee: (p: PriceVersion) => Tiyn,
+  label: (p: PriceVersion) => string | null,
+): MonthEndCharge[] {
+  const out: MonthEndCharge[] = [];
+  for (const s of segments) {
+    const amount = proratedFee(fee(s.price), s.days, n);
+    if (amount === 0) continue;
+    // The first segment of the month carries the plain key; a later price version's days their own.
+    const key = out.length === 0 ? keyBase : `${keyBase}:${s.from}`;
+    out.push({ kind, valueDate: s.to, amount: -amount, key, memo: spanMemo(s.from, s.to, s.days, n, label(s.price)) });
+  }
+  return out;
+}
+
+/**
+ * What month-end should have posted for P:
+ * - cl. 18: the installation fee, once, on the connection date (key `install:{account}`, the same
+ *   key the daily debit uses for advance accounts, so whichever job posts first wins);
+ * - cl. 13, 23.5: credit accounts, the monthly fee prorated by days of service, each price version's
+ *   days rounded on their own (key `monthly:{account}:{P}`, a later version `…:{its first day}`),
+ *   dated the last day it covers;
+ * - cl. 23.10: the tariff's third-party bundle item, prorated the same way (`third_party:{account}:{P}`).
+ *   For advance accounts its days are the days the daily fee was charged: a day suspended for funds
+ *   is a day without service.
+ */
+export function monthEndCharges(f: MonthEndFacts): MonthEndCharge[] {
+  const out: MonthEndCharge[] = [];
+  if (f.connectedOn <= lastDayOf(f.period) && (f.terminatedOn === null || f.terminatedOn > f.connectedOn)) {
+    const install = f.priceOn(f.connectedOn).installationFee;
+    if (install > 0) {
+      out.push({ kind: 'installation', valueDate: f.connectedOn, amount: -install, key: `install:${f.account}`, memo: 'cl. 18' });
+    }
+  }
+  const n = daysInMonth(f.period);
+  const days = serviceDays(f.period, f.connectedOn, f.terminatedOn);
+  if (f.method === 'credit') {
+    const segments = priceSegments(days, f.priceOn);
+    out.push(...prorated('monthly_fee', `monthly:${f.account}:${f.period}`, segments, n, (p) => p.monthlyFee, () => null));
+    out.push(...prorated('third_party', `third_party:${f.account}:${f.period}`, segments, n, (p) => p.thirdPartyFee, (p) => p.thirdPartyName));
+  } else {
+    const served = new Set(f.advanceFeeDays ?? []);
+    const segments = priceSegments(days.filter((d) => served.has(d)), f.priceOn);
+    out.push(...prorated('third_party', `third_party:${f.account}:${f.period}`, segments, n, (p) => p.thirdPartyFee, (p) => p.thirdPartyName));
+  }
+  return out;
+}
+
+/**
+ * What a whole month of service costs an account at the prices of that month (monthly fee and
+ * bundle, prorated by its days of service): the basis of an advance account's advised top-up.
+ */
+export function monthCost(period: Period, connectedOn: IsoDate, terminatedOn: IsoDate | null, priceOn: PriceOn): Tiyn {
+  const n = daysInMonth(period);
+  let total = 0;
+  for (const s of priceSegments(serviceDays(period, connectedOn, terminatedOn), priceOn)) {
+    total += proratedFee(s.price.monthlyFee, s.days, n) + proratedFee(s.price.thirdPartyFee, s.days, n);
+  }
+  return total;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates and numbers
+
+/** The invoice for P is issued after P has ended: on P+1's first day by default, never before. */
+export function defaultIssueDate(period: Period): IsoDate {
+  return firstDayOf(nextPeriod(period));
+}
+
+export function issueDateProblem(period: Period, issuedOn: IsoDate): string | undefined {
+  return issuedOn <= lastDayOf(period) ? `the invoice for ${period} can be issued only after the period has ended (from ${defaultIssueDate(period)})` : undefined;
+}
+
+/**
+ * cl. 15: due on the 25th of the month of issue. An invoice issued after the 25th (a late run) is
+ * due on the 25th of the next month, so that a due date never precedes its issue.
+ */
+export function dueDate(issuedOn: IsoDate): IsoDate {
+  const thisMonth = `${periodOf(issuedOn)}-25`;
+  return issuedOn <= thisMonth ? thisMonth : `${nextPeriod(periodOf(issuedOn))}-25`;
+}
+
+/** A final invoice: the account's service ended in P or at its end (termination on P+1's first day at the latest). */
+export function isFinal(period: Period, terminatedOn: IsoDate | null): boolean {
+  return terminatedOn !== null && terminatedOn <= firstDayOf(nextPeriod(period));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invoice figures
+
+export interface LedgerFact {
+  id: number;
+  valueDate: IsoDate;
+  kind: EntryKind;
+  amount: Tiyn;
+  memo?: string | null;
+}
+
+/** Kinds decided once a day: summarised as one line per kind with the number of days. */
+const DAILY_KINDS: ReadonlySet<EntryKind> = new Set(['daily_fee', 'port_reservation', 'penalty']);
+
+/** One line of the invoice: a single entry, or a daily kind summarised over the period. */
+export interface InvoiceLine {
+  kind: EntryKind;
+  from: IsoDate;
+  to: IsoDate;
+  /** Days covered: daily kinds, the days with a net non-zero amount; prorated fees, their days of service; else null. */
+  days: number | null;
+  /** As on the ledger: < 0 a charge, > 0 a credit. */
+  amount: Tiyn;
+  /** A bundle item's third-party service name, when there is one. */
+  memo: string | null;
+}
+
+export interface InvoiceFigures {
+  /** Balance before P (positive = prepayment, negative = debt). */
+  openingBalance: Tiyn;
+  /** Charges of P (sum of negative service entries, penalties excluded): ≤ 0. */
+  charges: Tiyn;
+  /** Credits of P that give back a charge (recalculation, reversed port fee, adjustment in favour): ≥ 0. */
+  credits: Tiyn;
+  /** Money movements of P: payments (+), refunds and transfers out (−). */
+  payments: Tiyn;
+  /** Penalties of P, net (a D-4 correction may give some back). */
+  penalties: Tiyn;
+  closingBalance: Tiyn;
+  /** Net charges of P, penalties and money movements excluded: what P's service cost (> 0 owed). */
+  principal: Tiyn;
+  /** max(0, −closing): everything outstanding at the end of P, less prepayment. */
+  amountDue: Tiyn;
+  /** Advance accounts: max(0, next month's cost − closing); null for credit accounts. */
+  advisedTopup: Tiyn | null;
+  /** Charges and credits of P, by kind then date. */
+  lines: InvoiceLine[];
+  paymentLines: InvoiceLine[];
+  penaltyLines: InvoiceLine[];
+}
+
+export interface InvoiceFacts {
+  period: Period;
+  method: Method;
+  /** The account's entries with value date up to P's last day (later ones are ignored). */
+  entries: readonly LedgerFact[];
+  /** Advance accounts: what the next month will cost (monthCost of P+1). */
+  nextMonthCost: Tiyn;
+}
+
+/** Lines by kind in the order a subscriber reads them: installation (cl. 18: before any fee), fees, other charges, credits. */
+const LINE_ORDER: readonly EntryKind[] = ['installation', 'monthly_fee', 'daily_fee', 'port_reservation', 'third_party', 'equipment', 'backbill', 'adjustment', 'recalc'];
+const KIND_ORDER = new Map<EntryKind, number>([...LINE_ORDER, ...ENTRY_KINDS.filter((k) => !LINE_ORDER.includes(k))].map((k, i) => [k, i]));
+
+function byKindThenDate(a: InvoiceLine, b: InvoiceLine): number {
+  const k = (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0);
+  if (k !== 0) return k;
+  return a.from < b.from ? -1 : a.from > b.from ? 1 : 0;
+}
+
+/** Daily kinds in one line per kind: net amount, first and last date, days with a net charge. */
+function summarise(entries: readonly LedgerFact[]): InvoiceLine[] {
+  const byKind = new Map<EntryKind, Map<IsoDate, Tiyn>>();
+  for (const e of entries) {
+    const days = byKind.get(e.kind) ?? new Map<IsoDate, Tiyn>();
+    days.set(e.valueDate, (days.get(e.valueDate) ?? 0) + e.amount);
+    byKind.set(e.kind, days);
+  }
+  const out: InvoiceLine[] = [];
+  for (const [kind, days] of byKind) {
+    const charged = [...days.entries()].filter(([, net]) => net !== 0).map(([d]) => d).sort();
+    const amount = [...days.values()].reduce((s, v) => s + v, 0);
+    if (amount === 0 && charged.length === 0) continue;
+    const first = charged[0] ?? [...days.keys()].sort()[0]!;
+    const last = charged[charged.length - 1] ?? first;
+    out.push({ kind, from: first, to: last, days: charged.length, amount, memo: null });
+  }
+  return out;
+}
+
+/** The invoice of P from the account's entries (cl. 13–15, 20): the figures and the lines. */
+export function invoiceFigures(f: InvoiceFacts): InvoiceFigures {
+  const first = firstDayOf(f.period);
+  const last = lastDayOf(f.period);
+  let openingBalance = 0;
+  let charges = 0;
+  let credits = 0;
+  let payments = 0;
+  let penalties = 0;
+  const inPeriod: LedgerFact[] = [];
+  for (const e of f.entries) {
+    if (e.valueDate > last) continue;
+    if (e.valueDate < first) {
+      openingBalance += e.amount;
+      continue;
+    }
+    inPeriod.push(e);
+    if (MONEY_KINDS.has(e.kind)) payments += e.amount;
+    else if (e.kind === 'penalty') penalties += e.amount;
+    else if (e.amount < 0) charges += e.amount;
+    else credits += e.amount;
+  }
+  const single = (e: LedgerFact): InvoiceLine => {
+    // A prorated charge shows the days it covers; its memo says which (spanMemo).
+    const span = e.kind === 'monthly_fee' || e.kind === 'third_party' ? parseSpanMemo(e.memo) : undefined;
+    return span
+      ? { kind: e.kind, from: span.from, to: span.to, days: span.days, amount: e.amount, memo: span.name }
+      : { kind: e.kind, from: e.valueDate, to: e.valueDate, days: null, amount: e.amount, memo: null };
+  };
+  const service = inPeriod.filter((e) => !MONEY_KINDS.has(e.kind) && e.kind !== 'penalty');
+  const lines = [...summarise(service.filter((e) => DAILY_KINDS.has(e.kind))), ...service.filter((e) => !DAILY_KINDS.has(e.kind)).map(single)].sort(byKindThenDate);
+  const paymentLines = inPeriod.filter((e) => MONEY_KINDS.has(e.kind)).map(single).sort(byKindThenDate);
+  const penaltyLines = summarise(inPeriod.filter((e) => e.kind === 'penalty'));
+  const closingBalance = openingBalance + charges + credits + payments + penalties;
+  return {
+    openingBalance,
+    charges,
+    credits,
+    payments,
+    penalties,
+    closingBalance,
+    principal: -(charges + credits),
+    amountDue: Math.max(0, -closingBalance),
+    advisedTopup: f.method === 'advance' ? Math.max(0, f.nextMonthCost - closingBalance) : null,
+    lines,
+    paymentLines,
+    penaltyLines,
+  };
+}

@@ -1,0 +1,134 @@
+// cl. 23.7, 23.10: 0.5% a day of each overdue invoice's unpaid principal at the start of the day,
+// at most 30 penalty days per invoice, no penalty on penalties.
+//
+// D-4, shaped like Kill Bill's invoice generator: the penalties that should exist are computed
+// from the facts (charges, credits, payments by value date, invoices), never from what was posted
+// before; the job posts only the difference. A payment imported late with an earlier value date
+// then corrects the later days by itself, and the end state does not depend on the order of
+// imports and runs.
+import { allocate } from './allocation.js';
+import { addDays, minDate, type IsoDate } from './dates.js';
+import type { Entry } from './entries.js';
+import { mulDivRound, type Tiyn } from './money.js';
+
+export interface PenaltyInvoice {
+  id: number;
+  period: string;
+  dueOn: IsoDate;
+  /** Net charges of the period, penalties excluded. */
+  principal: Tiyn;
+}
+
+export interface PenaltyRules {
+  /** Per day, as a decimal fraction ("0.005"). */
+  rate: string;
+  capDays: number;
+}
+
+export interface ExpectedPenalty {
+  invoiceId: number;
+  day: IsoDate;
+  amount: Tiyn;
+}
+
+export const DEFAULT_PENALTY_RULES: PenaltyRules = { rate: '0.005', capDays: 30 };
+
+/** cl. 23.7: the penalty of one day on an unpaid principal. */
+export function dayPenalty(unpaidPrincipal: Tiyn, rate: string): Tiyn {
+  return unpaidPrincipal > 0 ? mulDivRound(unpaidPrincipal, rate, 1) : 0;
+}
+
+/**
+ * Unpaid principal of each invoice at the start of `day`: the charges of its period still unpaid
+ * after allocating every credit with a value date before `day` (cl. 16), capped at the invoice's
+ * principal (a charge dated in the period but posted after the invoice is not its principal).
+ */
+export function unpaidPrincipalAtStart(entries: readonly Entry[], invoices: readonly PenaltyInvoice[], day: IsoDate): Map<number, Tiyn> {
+  const { unpaid } = allocate(entries, addDays(day, -1));
+  const byPeriod = new Map<string, Tiyn>();
+  for (const e of entries) {
+    const left = unpaid.get(e.id);
+    if (left === undefined || e.kind === 'penalty') continue;
+    const period = e.valueDate.slice(0, 7);
+    byPeriod.set(period, (byPeriod.get(period) ?? 0) + left);
+  }
+  const out = new Map<number, Tiyn>();
+  for (const inv of invoices) out.set(inv.id, Math.min(Math.max(inv.principal, 0), byPeriod.get(inv.period) ?? 0));
+  return out;
+}
+
+/**
+ * Every penalty that should exist up to `through` (inclusive), by invoice and day. `entries` are the
+ * account's ledger entries; penalties among them are ignored and replaced by the expected ones, so
+ * the result is a function of the facts alone. `stopFrom`: no penalties on or after this day
+ * (termination stops all charges).
+ */
+export function expectedPenalties(
+  entries: readonly Entry[],
+  invoices: readonly PenaltyInvoice[],
+  through: IsoDate,
+  rules: PenaltyRules = DEFAULT_PENALTY_RULES,
+  stopFrom?: IsoDate | null,
+): ExpectedPenalty[] {
+  const facts = entries.filter((e) => e.kind !== 'penalty');
+  const overdue = invoices.filter((i) => i.principal > 0).sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.id - b.id));
+  if (overdue.length === 0) return [];
+  const last = stopFrom ? minDate(through, addDays(stopFrom, -1)) : through;
+  const daysUsed = new Map<number, number>();
+  // Unpaid principal never grows back: an allocation once made stays (allocation.ts), so an invoice
+  // found paid at the start of a day is done for good. Together with the cap this bounds the days
+  // replayed to the days some invoice is actually in arrears.
+  const settled = new Set<number>();
+  const out: ExpectedPenalty[] = [];
+  // synthetic penalty entries: ids below any real entry's, so they order as posted earlier on their day
+  let syntheticId = -1;
+  const synthetic: Entry[] = [];
+  const live = (i: PenaltyInvoice) => !settled.has(i.id) && (daysUsed.get(i.id) ?? 0) < rules.capDays;
+  let day = addDays(overdue[0]!.dueOn, 1);
+  while (day <= last) {
+    const open = overdue.filter((i) => i.dueOn < day && live(i));
+    if (open.length === 0) {
+      // nothing can accrue until the next invoice falls due
+      const next = overdue.find((i) => i.dueOn >= day && live(i));
+      if (!next) break;
+      day = addDays(next.dueOn, 1);
+      continue;
+    }
+    const unpaid = unpaidPrincipalAtStart([...facts, ...synthetic], open, day);
+    for (const inv of open) {
+      const left = unpaid.get(inv.id) ?? 0;
+      if (left <= 0) {
+        settled.add(inv.id);
+        continue;
+      }
+      const amount = dayPenalty(left, rules.rate);
+      if (amount <= 0) continue;
+      out.push({ invoiceId: inv.id, day, amount });
+      synthetic.push({ id: syntheticId--, valueDate: day, kind: 'penalty', amount: -amount });
+      daysUsed.set(inv.id, (daysUsed.get(inv.id) ?? 0) + 1);
+    }
+    day = addDays(day, 1);
+  }
+  return out;
+}
+
+export interface PostedPenalty {
+  invoiceId: number;
+  day: IsoDate;
+  /** Net of what was posted for that invoice and day (positive = penalty charged). */
+  amount: Tiyn;
+}
+
+/** The corrections to post: expected minus posted, per invoice and day (D-4). */
+export function penaltyCorrections(expected: readonly ExpectedPenalty[], posted: readonly PostedPenalty[]): ExpectedPenalty[] {
+  const key = (invoiceId: number, day: IsoDate) => `${invoiceId}|${day}`;
+  const diff = new Map<string, ExpectedPenalty>();
+  for (const e of expected) diff.set(key(e.invoiceId, e.day), { ...e });
+  for (const p of posted) {
+    const k = key(p.invoiceId, p.day);
+    const current = diff.get(k) ?? { invoiceId: p.invoiceId, day: p.day, amount: 0 };
+    current.amount -= p.amount;
+    diff.set(k, current);
+  }
+  return [...diff.values()].filter((d) => d.amount !== 0).sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.invoiceId - b.invoiceId));
+}

@@ -1,0 +1,123 @@
+// A bank statement row as the rules see it, whatever file it came from, and the rules that turn a
+// bank's cells into dates, amounts and an identity. Pure: no files, no database, no clock.
+import { createHash } from 'node:crypto';
+import { isIsoDate, type IsoDate } from './dates.js';
+import { MoneyError, parseTenge, type Tiyn } from './money.js';
+
+/** One movement of money into the operator's account (amount > 0) or a bank reversal (amount < 0). */
+export interface StatementRow {
+  /** Line of the file (CSV, 1C) or row number of the sheet (xlsx) where the row is. */
+  line: number;
+  /** The bank's reference or document number ('' when the bank gives none). */
+  bankRef: string;
+  valueDate: IsoDate;
+  amount: Tiyn;
+  /** The personal account, when the file has a column for it (the generic CSV). */
+  account: string | null;
+  payerIin: string | null;
+  payerName: string | null;
+  payerAccount: string | null;
+  purpose: string | null;
+}
+
+/** How a format identifies a bank transaction (see docs/payments.md, "Identity"). */
+export type IdentityRule = 'bank_ref' | 'hash';
+
+const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * A value date as banks write it: `2026-11-15`, `15.11.2026`, either with a time of day (which is
+ * dropped: the value date is the bank's calendar day). Anything else is refused, never guessed.
+ */
+export function readStatementDate(text: string): IsoDate | undefined {
+  const s = text.trim();
+  let iso: string | undefined;
+  const dotted = DOTTED.exec(s);
+  if (dotted) iso = `${dotted[3]}-${dotted[2]!.padStart(2, '0')}-${dotted[1]!.padStart(2, '0')}`;
+  const plain = ISO.exec(s);
+  if (plain) iso = `${plain[1]}-${plain[2]}-${plain[3]}`;
+  return iso !== undefined && isIsoDate(iso) ? iso : undefined;
+}
+
+/**
+ * A spreadsheet date cell: spreadsheet readers hand the wall-clock date and time as if it were UTC,
+ * so the calendar day is read from the UTC fields.
+ */
+export function dateOfCell(value: Date): IsoDate | undefined {
+  if (Number.isNaN(value.getTime())) return undefined;
+  const iso = `${String(value.getUTCFullYear()).padStart(4, '0')}-${String(value.getUTCMonth() + 1).padStart(2, '0')}-${String(value.getUTCDate()).padStart(2, '0')}`;
+  return isIsoDate(iso) ? iso : undefined;
+}
+
+/**
+ * An amount cell: text as people write tenge ("2 500,50", "-5000.00", "5 000,00 KZT") or a number
+ * from a spreadsheet. A number is read through its shortest decimal form (2500.5 → "2500.5"), so a
+ * cell that holds more than two decimals is refused rather than rounded.
+ */
+export function readStatementAmount(value: string | number): Tiyn {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new MoneyError(`not an amount: ${value}`);
+    return parseTenge(String(value));
+  }
+  return parseTenge(value.replace(/\u2212/g, '-'));
+}
+
+/** A payer IIN/BIN: 12 digits (spaces dropped); '' is none; anything else is not an IIN. */
+export function readPayerIin(text: string): string | null | undefined {
+  const s = text.replace(/\s/g, '');
+  if (s === '') return null;
+  return /^\d{12}$/.test(s) ? s : undefined;
+}
+
+function hash(parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\u001f'), 'utf8').digest('hex').slice(0, 32);
+}
+
+/**
+ * The identity of a bank transaction before repeats within one file are told apart.
+ * - `bank_ref`: the bank's reference is unique (the generic CSV): `{format}:{bank_ref}`.
+ * - `hash`: the bank gives only a document number, which the payer chooses and which repeats:
+ *   `{format}:` + SHA-256 of value date, document number, amount, payer IIN, payer account, payer
+ *   name and purpose. Two identical rows in one file are two transactions: the second gets `#2`
+ *   (see `identityOf`).
+ */
+export function identityBase(format: string, rule: IdentityRule, row: StatementRow): string {
+  if (rule === 'bank_ref') return `${format}:${row.bankRef}`;
+  return `${format}:${hash([
+    row.valueDate,
+    row.bankRef,
+    String(row.amount),
+    row.payerIin ?? '',
+    row.payerAccount ?? '',
+    (row.payerName ?? '').trim().toLowerCase(),
+    (row.purpose ?? '').trim(),
+  ])}`;
+}
+
+/** The n-th identical row of a file (n from 1) under the `hash` rule. */
+export function identityOf(base: string, occurrence: number): string {
+  return occurrence <= 1 ? base : `${base}#${occurrence}`;
+}
+
+/** What must agree when one bank reference is met twice: the day and the amount. */
+export function fingerprint(row: Pick<StatementRow, 'valueDate' | 'amount'>): string {
+  return `${row.valueDate}|${row.amount}`;
+}
+
+/** A column-numbers row under a header: 1, 2, 3, … in its non-empty cells. */
+export function isColumnNumbersRow(cells: readonly string[]): boolean {
+  const filled = cells.map((c) => c.trim()).filter((c) => c !== '');
+  if (filled.length < 3) return false;
+  return filled.every((c, i) => c === String(i + 1));
+}
+
+/** Text for comparing header labels: lower case, ё as е, one space, no trailing colon or star. */
+export function normaliseLabel(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .replace(/[\s\u00a0]+/g, ' ')
+    .replace(/[\s:*]+$/u, '')
+    .trim();
+}

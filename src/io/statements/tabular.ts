@@ -1,0 +1,275 @@
+// Reads a bank's tabular statement (xlsx or CSV) by its column profile: metadata rows, then a
+// header (one row, or a group row over sub-columns), maybe a row of column numbers, then data rows
+// among which totals and balances are skipped. One pass, row by row: memory does not grow with
+// the file.
+import { InputError, type InputProblem } from '../../domain/errors.js';
+import { MoneyError, type Tiyn } from '../../domain/money.js';
+import {
+  dateOfCell,
+  isColumnNumbersRow,
+  normaliseLabel,
+  readPayerIin,
+  readStatementAmount,
+  readStatementDate,
+  type StatementRow,
+} from '../../domain/statement.js';
+import { compiled, type BankProfile, type Field } from './profile.js';
+import type { CellRow, OperatorAccount, StatementItem } from './types.js';
+
+/** A cell as a plain value: rich text, formulas and hyperlinks are read for what they show. */
+export function cellValue(v: unknown): string | number | Date | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number' || v instanceof Date) return v;
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'object') {
+    const o = v as { richText?: { text: string }[]; result?: unknown; text?: unknown; error?: string };
+    if (Array.isArray(o.richText)) return o.richText.map((r) => r.text).join('');
+    if ('result' in o) return cellValue(o.result);
+    if ('text' in o) return cellValue(o.text);
+    if (o.error !== undefined) return String(o.error);
+  }
+  return String(v);
+}
+
+export function cellText(v: unknown): string {
+  const value = cellValue(v);
+  if (value === null) return '';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
+  return String(value).trim();
+}
+
+const IBAN_IN_TEXT = /KZ\d{2}[0-9A-Z]{16}/g;
+
+export function normaliseIban(text: string): string {
+  return text.replace(/\s/g, '').toUpperCase();
+}
+
+/**
+ * Labels of a two-row header: a group cell («Плательщик») heads the sub-columns under it up to
+ * the next group cell (merged cells keep their text in the first cell only); a column with no
+ * sub-label (merged down both rows) is labelled by its group row alone.
+ */
+export function composeLabels(group: readonly string[], sub: readonly string[]): string[] {
+  const width = Math.max(group.length, sub.length);
+  const out: string[] = [];
+  let carried = '';
+  for (let i = 0; i < width; i++) {
+    const g = normaliseLabel(group[i] ?? '');
+    const s = normaliseLabel(sub[i] ?? '');
+    if (g !== '') carried = g;
+    if (s === '') {
+      out.push(g);
+      if (g === '') carried = '';
+    } else out.push(carried !== '' ? `${carried} / ${s}` : s);
+  }
+  return out;
+}
+
+export interface HeaderMatch {
+  columns: Map<Field, number>;
+  labels: string[];
+  missing: Field[];
+}
+
+/** Finds each field's column by the profile's patterns (first pattern that matches any column wins). */
+export function matchColumns(labels: readonly string[], profile: BankProfile): HeaderMatch {
+  const columns = new Map<Field, number>();
+  for (const [field, patterns] of Object.entries(profile.columns) as [Field, string[]][]) {
+    for (const re of compiled(patterns)) {
+      const index = labels.findIndex((label, i) => label !== '' && re.test(label) && ![...columns.values()].includes(i));
+      if (index >= 0) {
+        columns.set(field, index);
+        break;
+      }
+    }
+  }
+  const missing = profile.required.filter((f) => !columns.has(f));
+  return { columns, labels: [...labels], missing };
+}
+
+export interface TabularContext {
+  name: string;
+  operator: OperatorAccount;
+}
+
+function isZeroOrEmpty(text: string): boolean {
+  if (text === '') return true;
+  try {
+    return readStatementAmount(text) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The statement's rows by the profile, with every problem named by line and field. */
+export async function* tabularItems(rows: AsyncIterable<CellRow>, profile: BankProfile, ctx: TabularContext): AsyncGenerator<StatementItem> {
+  const skip = compiled(profile.skipRows);
+  const searchLimit = profile.headerSearchRows + profile.headerRows - 1;
+  let header: HeaderMatch | undefined;
+  let best: (HeaderMatch & { line: number }) | undefined;
+  let previous: string[] | undefined;
+  let seen = 0;
+  let firstDataRow = true;
+  const own = new Set<string>();
+  if (ctx.operator.iban) own.add(normaliseIban(ctx.operator.iban));
+
+  for await (const row of rows) {
+    const texts = row.cells.map(cellText);
+    if (!header) {
+      seen++;
+      for (const t of texts) for (const m of t.toUpperCase().replace(/\s/g, '').matchAll(IBAN_IN_TEXT)) own.add(m[0]);
+      const labels = profile.headerRows === 1 ? texts.map(normaliseLabel) : previous ? composeLabels(previous, texts) : undefined;
+      previous = texts;
+      if (labels) {
+        const m = matchColumns(labels, profile);
+        if (m.missing.length === 0) {
+          header = m;
+          if (profile.incoming === 'recipient' && own.size === 0 && !ctx.operator.bin) {
+            throw new InputError([{ file: ctx.name, line: row.line, message: 'cannot tell money in from money out: the statement names no account and no operator is imported (esep import operator)' }]);
+          }
+          continue;
+        }
+        if (!best || m.missing.length < best.missing.length) best = { ...m, line: row.line };
+      }
+      if (seen >= searchLimit) break;
+      continue;
+    }
+    if (texts.every((t) => t === '')) continue;
+    if (firstDataRow) {
+      firstDataRow = false;
+      if (isColumnNumbersRow(texts)) continue;
+    }
+    const first = normaliseLabel(texts.find((t) => t !== '') ?? '');
+    if (skip.some((re) => re.test(first))) {
+      yield { type: 'ignored', line: row.line, reason: `total or balance row «${texts.find((t) => t !== '')}»` };
+      continue;
+    }
+    if (profile.strictColumns && row.cells.length !== header.labels.length) {
+      yield { type: 'problem', problem: { file: ctx.name, line: row.line, message: `${row.cells.length} fields where the header has ${header.labels.length}` } };
+      continue;
+    }
+    yield* parseRow(row, texts, header, profile, ctx, own);
+  }
+  if (!header) {
+    const where = best ? `closest is line ${best.line}, which lacks ${best.missing.join(', ')}` : 'no header row';
+    throw new InputError([
+      {
+        file: ctx.name,
+        line: best?.line,
+        field: best?.missing.join(', '),
+        message: `not a ${profile.title}: no header row with the columns ${profile.required.join(', ')} in the first ${searchLimit} rows (${where})`,
+      },
+    ]);
+  }
+}
+
+function parseRow(
+  row: CellRow,
+  texts: readonly string[],
+  header: HeaderMatch,
+  profile: BankProfile,
+  ctx: TabularContext,
+  own: ReadonlySet<string>,
+): StatementItem[] {
+  const problems: InputProblem[] = [];
+  const col = (f: Field) => header.columns.get(f);
+  const raw = (f: Field) => {
+    const i = col(f);
+    return i === undefined ? null : cellValue(row.cells[i]);
+  };
+  const text = (f: Field) => {
+    const i = col(f);
+    return i === undefined ? '' : (texts[i] ?? '');
+  };
+  const fieldName = (f: Field) => {
+    const i = col(f);
+    const label = i === undefined ? '' : (header.labels[i] ?? '');
+    return label === '' || label === f ? f : `${f} («${label}»)`;
+  };
+  const problem = (f: Field, message: string) => problems.push({ file: ctx.name, line: row.line, field: fieldName(f), message });
+
+  let valueDate: string | undefined;
+  const dateCell = raw('value_date');
+  if (dateCell instanceof Date) valueDate = dateOfCell(dateCell);
+  else if (typeof dateCell === 'string') valueDate = readStatementDate(dateCell);
+  if (valueDate === undefined) problem('value_date', dateCell === null || dateCell === '' ? 'is empty' : `"${text('value_date')}" is not a date (YYYY-MM-DD or DD.MM.YYYY)`);
+
+  const amountOf = (f: Field): Tiyn | undefined => {
+    const cell = raw(f);
+    if (cell === null || cell === '') {
+      problem(f, 'is empty');
+      return undefined;
+    }
+    if (cell instanceof Date) {
+      problem(f, 'is a date, not an amount');
+      return undefined;
+    }
+    try {
+      return readStatementAmount(cell);
+    } catch (error) {
+      if (error instanceof MoneyError) {
+        problem(f, error.message);
+        return undefined;
+      }
+      throw error;
+    }
+  };
+
+  const payerIin = readPayerIin(text('payer_iin'));
+  const payerAccount = normaliseIban(text('payer_account'));
+  // Money between the operator's own accounts is no subscriber's payment.
+  const fromOperator = () => (payerIin && ctx.operator.bin && payerIin === ctx.operator.bin) || (payerAccount !== '' && own.has(payerAccount));
+  const ownTransfer: StatementItem = { type: 'ignored', line: row.line, reason: "a transfer between the operator's own accounts" };
+
+  let amount: Tiyn | undefined;
+  if (profile.incoming === 'credit') {
+    if (isZeroOrEmpty(text('credit'))) {
+      if (!isZeroOrEmpty(text('debit'))) {
+        amountOf('debit');
+        if (problems.length === 0) return [{ type: 'ignored', line: row.line, reason: 'money out (debit)' }];
+      } else problem('credit', 'no amount in the credit or the debit column');
+    } else {
+      if (fromOperator()) return [ownTransfer];
+      amount = amountOf('credit');
+    }
+  } else if (profile.incoming === 'recipient') {
+    const recipient = normaliseIban(text('recipient_account'));
+    const recipientIin = readPayerIin(text('recipient_iin'));
+    const toOperator = own.has(recipient) || (!!ctx.operator.bin && recipientIin === ctx.operator.bin);
+    if (!toOperator) {
+      if (problems.length === 0) return [{ type: 'ignored', line: row.line, reason: 'money out (the recipient is not the operator)' }];
+    } else {
+      if (fromOperator()) return [ownTransfer];
+      amount = amountOf('amount');
+    }
+  } else {
+    amount = amountOf('amount');
+  }
+  if (amount === 0) problem(profile.incoming === 'credit' ? 'credit' : 'amount', 'is zero');
+
+  if (profile.currencies && col('currency') !== undefined) {
+    const currency = normaliseLabel(text('currency'));
+    if (currency !== '' && !profile.currencies.includes(currency)) problem('currency', `"${text('currency')}": only payments in tenge can be applied`);
+  }
+  if (payerIin === undefined) problem('payer_iin', `"${text('payer_iin')}" is not an IIN or BIN (12 digits)`);
+  const bankRef = text('bank_ref');
+  if (profile.identity === 'bank_ref' && bankRef === '') problem('bank_ref', 'is empty');
+  else if (bankRef.length > 100) problem('bank_ref', 'is longer than 100 characters');
+
+  if (problems.length > 0 || valueDate === undefined || amount === undefined || payerIin === undefined) {
+    return problems.map((p) => ({ type: 'problem', problem: p }));
+  }
+  const optional = (f: Field) => (text(f) === '' ? null : text(f));
+  const statementRow: StatementRow = {
+    line: row.line,
+    bankRef,
+    valueDate,
+    amount,
+    account: optional('account'),
+    payerIin,
+    payerName: optional('payer_name'),
+    payerAccount: payerAccount === '' ? null : payerAccount,
+    purpose: optional('purpose'),
+  };
+  return [{ type: 'row', row: statementRow }];
+}

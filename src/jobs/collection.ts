@@ -1,0 +1,185 @@
+// `esep run suspend --date D` and `esep run terminate --date D`: suspension for debt (cl. 23.5),
+// equipment charged past its return deadline (cl. 22.10), termination by the operator (cl. 23.6,
+// 23.8, D-5). Each looks at the state on D; `esep run day` runs them for every missed day in order.
+import type { Db } from '../db/connection.js';
+import { recordAccessEvent } from '../db/access.js';
+import { invoicesOf } from '../db/invoices.js';
+import { nowIso, type Counts } from '../db/journal.js';
+import { asEntries, entriesOf, postEntries } from '../db/ledger.js';
+import { getOperator } from '../db/operator.js';
+import { fundsSuspensionExpires, overdueForSuspension, twoConsecutiveOverdue } from '../domain/collection.js';
+import type { WorkingCalendar } from '../domain/calendar.js';
+import { addDays, type IsoDate } from '../domain/dates.js';
+import { batchSize } from './debit.js';
+import { runJob, type JobResult, type Progress } from './runner.js';
+
+export interface DayJobOptions {
+  date: IsoDate;
+  dryRun?: boolean;
+  progress?: Progress;
+}
+
+interface CandidateRow {
+  account: string;
+  method: 'advance' | 'credit';
+  status: 'active' | 'suspended' | 'terminated';
+  suspendReason: 'funds' | 'debt' | null;
+}
+
+const add = (counts: Counts, key: string, n = 1) => {
+  counts[key] = (counts[key] ?? 0) + n;
+};
+
+export async function runSuspend(db: Db, options: DayJobOptions): Promise<JobResult> {
+  const { date } = options;
+  return runJob(db, { job: 'suspend', scope: date, dryRun: options.dryRun, progress: options.progress }, (ctx) => {
+    const grace = getOperator(db)?.graceDays ?? 0;
+    const at = nowIso();
+    const page = db.sqlite.prepare(
+      `SELECT a.account, a.method, a.status, a.suspend_reason AS suspendReason FROM accounts a
+        WHERE a.method = 'credit' AND a.status <> 'terminated' AND a.account > @after
+          AND (a.suspend_reason = 'debt' OR EXISTS (SELECT 1 FROM invoices i WHERE i.account = a.account AND i.due_on < @date AND i.principal > 0))
+        ORDER BY a.account LIMIT @limit`,
+    );
+    const setStatus = db.sqlite.prepare('UPDATE accounts SET status = ?, suspend_reason = ? WHERE account = ?');
+    let after = '';
+    for (;;) {
+      const rows = page.all({ date, after, limit: batchSize() }) as CandidateRow[];
+      if (rows.length === 0) break;
+      ctx.batch(() => {
+        const counts: Counts = {};
+        for (const a of rows) {
+          const overdue = overdueForSuspension(asEntries(entriesOf(db, a.account)), invoicesOf(db, a.account), date, grace);
+          if (overdue.length > 0 && a.status === 'active') {
+            setStatus.run('suspended', 'debt', a.account);
+            const numbers = overdue.map((i) => i.period).join(', ');
+            recordAccessEvent(db, { account: a.account, at, valueDate: date, event: 'suspend', reason: `debt: invoice of ${numbers} overdue (cl. 23.5)`, runId: ctx.runId });
+            add(counts, 'suspended');
+          } else if (overdue.length === 0 && a.status === 'suspended' && a.suspendReason === 'debt') {
+            setStatus.run('active', null, a.account);
+            recordAccessEvent(db, { account: a.account, at, valueDate: date, event: 'restore', reason: 'debt: overdue principal paid (cl. 21.13)', runId: ctx.runId });
+            add(counts, 'restored');
+          }
+        }
+        return counts;
+      });
+      after = rows[rows.length - 1]!.account;
+    }
+    // cl. 22.10: equipment not returned by its deadline is charged at its cost from the acceptance act
+    const late = db.sqlite
+      .prepare(
+        `SELECT e.id, e.account, e.serial, e.cost FROM equipment e JOIN accounts a ON a.account = e.account
+          WHERE a.equipment_return_by IS NOT NULL AND a.equipment_return_by < @date AND e.rented = 1
+            AND (e.returned_on IS NULL OR e.returned_on > a.equipment_return_by) AND e.cost > 0 ORDER BY e.id`,
+      )
+      .all({ date }) as { id: number; account: string; serial: string; cost: number }[];
+    if (late.length > 0) {
+      ctx.batch(() => {
+        const deadline = db.sqlite.prepare('SELECT equipment_return_by AS d FROM accounts WHERE account = ?');
+        const posted = postEntries(
+          db,
+          late.map((e) => ({
+            account: e.account,
+            valueDate: addDays((deadline.get(e.account) as { d: string }).d, 1),
+            kind: 'equipment' as const,
+            amount: -e.cost,
+            key: `equipment:${e.id}`,
+            runId: ctx.runId,
+            memo: `equipment ${e.serial} not returned by the deadline (cl. 22.10)`,
+          })),
+        );
+        return { equipment_charged: posted };
+      });
+    }
+  });
+}
+
+export interface Termination {
+  account: string;
+  date: IsoDate;
+  reason: string;
+}
+
+export interface TerminateOptions extends DayJobOptions {
+  calendar: WorkingCalendar;
+  /** Called once per account terminated (in the batch's transaction): notices are produced from it. */
+  onTerminated?: (t: Termination) => void;
+}
+
+/** Marks an account terminated on `date` and sets its equipment return deadline (cl. 22.10: 5 working days). */
+export function terminateAccount(
+  db: Db,
+  t: Termination & { by: 'operator' | 'subscriber'; calendar: WorkingCalendar; runId: number | null },
+): void {
+  db.sqlite
+    .prepare(
+      `UPDATE accounts SET status = 'terminated', suspend_reason = NULL, terminated_on = @date, terminated_by = @by,
+         equipment_return_by = CASE WHEN EXISTS (SELECT 1 FROM equipment e WHERE e.account = @account AND e.rented = 1 AND e.returned_on IS NULL)
+           THEN @returnBy ELSE NULL END
+       WHERE account = @account AND status <> 'terminated'`,
+    )
+    .run({ account: t.account, date: t.date, by: t.by, returnBy: t.calendar.addWorkingDays(t.date, 5) });
+  // Termination stops all charges from its date: a daily charge the day's debit run already posted
+  // for it (`run day` debits before it terminates) is reversed. Penalties follow by themselves: the
+  // penalty job expects none from the termination date.
+  const charged = db.sqlite
+    .prepare(
+      `SELECT kind, value_date AS valueDate, key, amount FROM ledger
+        WHERE account = ? AND value_date >= ? AND kind IN ('daily_fee', 'port_reservation') AND amount < 0`,
+    )
+    .all(t.account, t.date) as { kind: 'daily_fee' | 'port_reservation'; valueDate: IsoDate; key: string; amount: number }[];
+  postEntries(
+    db,
+    charged.map((c) => ({
+      account: t.account,
+      valueDate: c.valueDate,
+      kind: c.kind,
+      amount: -c.amount,
+      key: `terminated:${c.key}`,
+      runId: t.runId,
+      memo: 'charges stop from the termination date',
+    })),
+  );
+  recordAccessEvent(db, { account: t.account, at: nowIso(), valueDate: t.date, event: 'terminate', reason: t.reason, runId: t.runId });
+}
+
+export async function runTerminate(db: Db, options: TerminateOptions): Promise<JobResult> {
+  const { date, calendar } = options;
+  return runJob(db, { job: 'terminate', scope: date, dryRun: options.dryRun, progress: options.progress }, (ctx) => {
+    const page = db.sqlite.prepare(
+      `SELECT a.account, a.method, a.status, a.suspend_reason AS suspendReason FROM accounts a
+        WHERE a.status <> 'terminated' AND a.account > @after
+          AND ((a.method = 'advance' AND a.status = 'suspended' AND a.suspend_reason = 'funds')
+            OR (a.method = 'credit' AND (SELECT COUNT(*) FROM invoices i WHERE i.account = a.account AND i.due_on < @date AND i.principal > 0) >= 2))
+        ORDER BY a.account LIMIT @limit`,
+    );
+    const suspendedSince = db.sqlite.prepare(
+      `SELECT value_date AS d FROM access_events WHERE account = ? AND event IN ('suspend', 'restore') ORDER BY value_date DESC, id DESC LIMIT 1`,
+    );
+    let after = '';
+    for (;;) {
+      const rows = page.all({ date, after, limit: batchSize() }) as CandidateRow[];
+      if (rows.length === 0) break;
+      ctx.batch(() => {
+        const counts: Counts = {};
+        for (const a of rows) {
+          let reason: string | undefined;
+          if (a.method === 'credit') {
+            const pair = twoConsecutiveOverdue(asEntries(entriesOf(db, a.account)), invoicesOf(db, a.account), date);
+            if (pair) reason = `two consecutive invoices overdue: ${pair[0].period} and ${pair[1].period} (cl. 23.6, D-5)`;
+          } else {
+            const last = suspendedSince.get(a.account) as { d: string } | undefined;
+            if (last && fundsSuspensionExpires(last.d) <= date) reason = `suspended for funds since ${last.d}, two months without a break (D-5)`;
+          }
+          if (!reason) continue;
+          const t = { account: a.account, date, reason };
+          terminateAccount(db, { ...t, by: 'operator', calendar, runId: ctx.runId });
+          options.onTerminated?.(t);
+          add(counts, a.method === 'credit' ? 'terminated_credit' : 'terminated_advance');
+        }
+        return counts;
+      });
+      after = rows[rows.length - 1]!.account;
+    }
+  });
+}

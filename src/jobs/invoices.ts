@@ -1,0 +1,488 @@
+// `esep run invoices --period P` (cl. 13–15, 18, 20, 21.10, 23.5, 23.10): month-end.
+//
+// 1. Issue, in batches (one transaction each, with the journal's counts): for every account active
+//    in P without an invoice for P, post what month-end should have charged (domain/invoice.ts
+//    monthEndCharges; idempotency keys make a rerun post nothing), compute the invoice's figures from
+//    the account's entries and insert the invoice with the year's next number. The number is taken
+//    (max + 1) in the transaction that inserts the invoice, so numbers are gapless whatever happens
+//    to the PDF afterwards.
+// 2. Render the PDFs of P that have none yet (all of P with --reissue) in worker threads, a page at a
+//    time, each recomputed from exactly the entries the invoice was issued from (ledger_through) and
+//    checked against the stored figures; the file name is recorded once the file is whole.
+// 3. Write the registry CSV of P for Excel.
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify/sync';
+import type { Db } from '../db/connection.js';
+import type { Counts } from '../db/journal.js';
+import { postEntries } from '../db/ledger.js';
+import { getOperator, type OperatorRow } from '../db/operator.js';
+import { firstDayOf, lastDayOf, nextPeriod, type IsoDate, type Period } from '../domain/dates.js';
+import { InputError } from '../domain/errors.js';
+import {
+  activeInPeriod,
+  defaultIssueDate,
+  dueDate,
+  invoiceFigures,
+  isFinal,
+  issueDateProblem,
+  monthCost,
+  monthEndCharges,
+  type InvoiceFigures,
+  type LedgerFact,
+  type Method,
+  type PriceOn,
+} from '../domain/invoice.js';
+import { toTengeString, type Tiyn } from '../domain/money.js';
+import { safeCell, toExcelCsv } from '../io/csv.js';
+import { createRenderer, type Renderer } from '../io/pdf/pool.js';
+import type { InvoiceDocument } from '../io/pdf/render.js';
+import { TariffBook } from './debit.js';
+import { runJob, type JobResult, type Progress } from './runner.js';
+import { invoiceNumber } from './verify.js';
+
+export const DEFAULT_INVOICE_BATCH = 500;
+/** Invoices handed to the renderer at a time; two pages are in flight at most, so memory stays flat. */
+export const RENDER_PAGE = 200;
+/** Failed PDFs named in the result (all are counted in the journal). */
+const MAX_FAILURES_LISTED = 100;
+
+function issueBatchSize(): number {
+  const fromEnv = Number(process.env.ESEP_BATCH_SIZE);
+  return Number.isSafeInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_INVOICE_BATCH;
+}
+
+export interface InvoiceRunOptions {
+  period: Period;
+  /** The issue date; default the first day of P+1. */
+  issuedOn?: IsoDate;
+  /** PDFs go to `outDir/P/`; default ./invoices. */
+  outDir?: string;
+  /** Regenerate every PDF of P (same numbers, same figures). */
+  reissue?: boolean;
+  dryRun?: boolean;
+  progress?: Progress;
+  /** A renderer to use (tests); default worker threads (createRenderer). */
+  renderer?: Renderer;
+}
+
+export interface RenderFailure {
+  number: string;
+  account: string;
+  error: string;
+}
+
+export interface InvoiceRunResult extends JobResult {
+  period: Period;
+  issuedOn: IsoDate;
+  registry: string | null;
+  renderMode: Renderer['mode'] | null;
+  threads: number;
+  failures: RenderFailure[];
+}
+
+interface MonthEndAccount {
+  account: string;
+  method: Method;
+  tariffCode: string;
+  connectedOn: IsoDate;
+  terminatedOn: IsoDate | null;
+}
+
+interface InvoiceRow {
+  id: number;
+  number: string;
+  account: string;
+  period: Period;
+  final: number;
+  issuedOn: IsoDate;
+  dueOn: IsoDate;
+  openingBalance: Tiyn;
+  charges: Tiyn;
+  credits: Tiyn;
+  payments: Tiyn;
+  penalties: Tiyn;
+  closingBalance: Tiyn;
+  principal: Tiyn;
+  amountDue: Tiyn;
+  advisedTopup: Tiyn | null;
+  ledgerThrough: number | null;
+  file: string | null;
+  method: Method;
+  tariffCode: string;
+  tariffName: string;
+  connectedOn: IsoDate;
+  terminatedOn: IsoDate | null;
+  name: string;
+  iin: string;
+  address: string;
+}
+
+const ACTIVE = `a.connected_on <= @last AND (a.terminated_on IS NULL OR a.terminated_on > @first)`;
+
+function priceResolver(book: TariffBook, tariffCode: string): PriceOn {
+  return (day) => {
+    const p = book.priceOn(tariffCode, day);
+    return {
+      id: `${p.tariffCode}@${p.effectiveFrom}`,
+      monthlyFee: p.monthlyFee,
+      installationFee: p.installationFee,
+      thirdPartyFee: p.thirdPartyFee,
+      thirdPartyName: p.thirdPartyName,
+    };
+  };
+}
+
+/** The checks made before anything is written: bad input, exit 2. */
+function refuseUnready(db: Db, period: Period, issuedOn: IsoDate, reissue: boolean): OperatorRow {
+  const operator = getOperator(db);
+  if (!operator) throw new InputError([{ field: 'operator', message: 'no operator requisites: run `esep import operator FILE.json` first' }]);
+  const problem = issueDateProblem(period, issuedOn);
+  if (problem) throw new InputError([{ field: '--date', message: problem }]);
+  if (reissue) return operator;
+  // An advance account's statement needs every daily debit of P decided first (cl. 17).
+  const first = firstDayOf(period);
+  const last = lastDayOf(period);
+  const behind = db.sqlite
+    .prepare(
+      `SELECT a.account FROM accounts a
+        WHERE a.method = 'advance' AND ${ACTIVE}
+          AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account = a.account AND i.period = @period)
+          AND (a.terminated_on IS NULL OR a.terminated_on > a.connected_on)
+          AND (a.debited_through IS NULL OR a.debited_through <
+               CASE WHEN a.terminated_on IS NOT NULL AND date(a.terminated_on, '-1 day') < @last THEN date(a.terminated_on, '-1 day') ELSE @last END)
+        ORDER BY a.account LIMIT 11`,
+    )
+    .all({ first, last, period }) as { account: string }[];
+  if (behind.length > 0) {
+    const list = behind.slice(0, 10).map((r) => r.account).join(', ');
+    throw new InputError([
+      {
+        field: '--period',
+        message: `daily debits of ${period} are not complete for advance account(s) ${list}${behind.length > 10 ? ', …' : ''}: run \`esep run debit --date ${last}\` first`,
+      },
+    ]);
+  }
+  return operator;
+}
+
+class Issuer {
+  private readonly first: IsoDate;
+  private readonly last: IsoDate;
+  private readonly year: number;
+  private readonly dueOn: IsoDate;
+  private readonly q;
+
+  constructor(
+    private readonly db: Db,
+    private readonly book: TariffBook,
+    private readonly period: Period,
+    private readonly issuedOn: IsoDate,
+    private readonly prefix: string,
+    private readonly runId: number | null,
+  ) {
+    this.first = firstDayOf(period);
+    this.last = lastDayOf(period);
+    this.year = Number(issuedOn.slice(0, 4));
+    this.dueOn = dueDate(issuedOn);
+    this.q = {
+      feeDays: db.sqlite.prepare(
+        `SELECT value_date AS day FROM ledger WHERE account = ? AND kind = 'daily_fee' AND value_date BETWEEN ? AND ?
+          GROUP BY value_date HAVING SUM(amount) < 0 ORDER BY value_date`,
+      ),
+      entries: db.sqlite.prepare(`SELECT id, value_date AS valueDate, kind, amount, memo FROM ledger WHERE account = ? AND value_date <= ? ORDER BY value_date, id`),
+      maxLedgerId: db.sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM ledger'),
+      maxSeq: db.sqlite.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM invoices WHERE year = ?'),
+      insert: db.sqlite.prepare(
+        `INSERT INTO invoices (number, year, seq, account, period, final, issued_on, due_on, opening_balance, charges, credits,
+           payments, penalties, closing_balance, principal, amount_due, advised_topup, run_id, ledger_through)
+         VALUES (@number, @year, @seq, @account, @period, @final, @issuedOn, @dueOn, @openingBalance, @charges, @credits,
+           @payments, @penalties, @closingBalance, @principal, @amountDue, @advisedTopup, @runId, @ledgerThrough)`,
+      ),
+    };
+  }
+
+  /** One batch: post month-end charges, then number and insert the invoices. Inside the batch's transaction. */
+  issue(accounts: readonly MonthEndAccount[]): Counts {
+    const counts: Counts = { accounts: accounts.length, charges: 0, charged_tiyn: 0, invoices: 0 };
+    for (const a of accounts) {
+      const priceOn = priceResolver(this.book, a.tariffCode);
+      const wanted = monthEndCharges({
+        account: a.account,
+        method: a.method,
+        period: this.period,
+        connectedOn: a.connectedOn,
+        terminatedOn: a.terminatedOn,
+        priceOn,
+        advanceFeeDays: a.method === 'advance' ? this.advanceFeeDays(a) : undefined,
+      });
+      for (const c of wanted) {
+        const entry = { account: a.account, valueDate: c.valueDate, kind: c.kind, amount: c.amount, key: c.key, memo: c.memo, runId: this.runId };
+        // A key that exists (a rerun, or the daily debit's installation) posts nothing.
+        if (postEntries(this.db, [entry]) === 1) {
+          counts.charges!++;
+          counts.charged_tiyn! += -c.amount;
+        }
+      }
+    }
+    // Figures from the ledger as it stands after this batch's postings; the invoice remembers how far it read.
+    const ledgerThrough = (this.q.maxLedgerId.get() as { id: number }).id;
+    let seq = (this.q.maxSeq.get(this.year) as { seq: number }).seq;
+    for (const a of accounts) {
+      const figures = this.figures(a, ledgerThrough);
+      seq++;
+      this.q.insert.run({
+        number: invoiceNumber(this.prefix, this.year, seq),
+        year: this.year,
+        seq,
+        account: a.account,
+        period: this.period,
+        final: isFinal(this.period, a.terminatedOn) ? 1 : 0,
+        issuedOn: this.issuedOn,
+        dueOn: this.dueOn,
+        openingBalance: figures.openingBalance,
+        charges: figures.charges,
+        credits: figures.credits,
+        payments: figures.payments,
+        penalties: figures.penalties,
+        closingBalance: figures.closingBalance,
+        principal: figures.principal,
+        amountDue: figures.amountDue,
+        advisedTopup: figures.advisedTopup,
+        runId: this.runId,
+        ledgerThrough,
+      });
+      counts.invoices!++;
+    }
+    return counts;
+  }
+
+  private advanceFeeDays(a: MonthEndAccount): IsoDate[] {
+    return (this.q.feeDays.all(a.account, this.first, this.last) as { day: IsoDate }[]).map((r) => r.day);
+  }
+
+  figures(a: { account: string; method: Method; tariffCode: string; connectedOn: IsoDate; terminatedOn: IsoDate | null }, ledgerThrough: number): InvoiceFigures & { nextMonthCost: Tiyn } {
+    const entries = (this.q.entries.all(a.account, this.last) as LedgerFact[]).filter((e) => e.id <= ledgerThrough);
+    const nextMonthCost = a.method === 'advance' ? monthCost(nextPeriod(this.period), a.connectedOn, a.terminatedOn, priceResolver(this.book, a.tariffCode)) : 0;
+    return { ...invoiceFigures({ period: this.period, method: a.method, entries, nextMonthCost }), nextMonthCost };
+  }
+}
+
+const STORED: readonly (keyof InvoiceFigures & keyof InvoiceRow)[] = [
+  'openingBalance',
+  'charges',
+  'credits',
+  'payments',
+  'penalties',
+  'closingBalance',
+  'principal',
+  'amountDue',
+  'advisedTopup',
+];
+
+function toDocument(row: InvoiceRow, f: InvoiceFigures & { nextMonthCost: Tiyn }, operator: OperatorRow): InvoiceDocument {
+  for (const k of STORED) {
+    if (row[k] !== f[k]) {
+      throw new Error(`invoice ${row.number} (account ${row.account}): stored ${k} ${String(row[k])} disagrees with the ledger's ${String(f[k])}`);
+    }
+  }
+  return {
+    number: row.number,
+    period: row.period,
+    issuedOn: row.issuedOn,
+    dueOn: row.dueOn,
+    final: row.final === 1,
+    terminatedOn: row.terminatedOn,
+    method: row.method,
+    operator: {
+      name: operator.name,
+      bin: operator.bin,
+      iban: operator.iban,
+      bank: operator.bank,
+      bic: operator.bic,
+      kbe: operator.kbe,
+      knp: operator.knp,
+      address: operator.address,
+      phone: operator.phone,
+      site: operator.site,
+      email: operator.email,
+    },
+    subscriber: { name: row.name, iin: row.iin },
+    account: row.account,
+    address: row.address,
+    tariff: row.tariffName === row.tariffCode ? row.tariffCode : `${row.tariffName} (${row.tariffCode})`,
+    openingBalance: f.openingBalance,
+    closingBalance: f.closingBalance,
+    principal: f.principal,
+    payments: f.payments,
+    penalties: f.penalties,
+    amountDue: f.amountDue,
+    advisedTopup: f.advisedTopup,
+    nextMonthCost: f.nextMonthCost,
+    lines: f.lines,
+    paymentLines: f.paymentLines,
+    penaltyLines: f.penaltyLines,
+  };
+}
+
+const INVOICE_COLUMNS = `i.id, i.number, i.account, i.period, i.final, i.issued_on AS issuedOn, i.due_on AS dueOn,
+  i.opening_balance AS openingBalance, i.charges, i.credits, i.payments, i.penalties, i.closing_balance AS closingBalance,
+  i.principal, i.amount_due AS amountDue, i.advised_topup AS advisedTopup, i.ledger_through AS ledgerThrough, i.file,
+  a.method, a.tariff_code AS tariffCode, t.name AS tariffName, a.connected_on AS connectedOn, a.terminated_on AS terminatedOn,
+  s.name, s.iin, a.address`;
+const INVOICE_FROM = `invoices i JOIN accounts a ON a.account = i.account JOIN subscribers s ON s.iin = a.iin JOIN tariffs t ON t.code = a.tariff_code`;
+
+/** The PDF file of an invoice: DIR/P/{number}.pdf. */
+export function invoiceFile(outDir: string, period: Period, number: string): string {
+  return path.resolve(outDir, period, `${number}.pdf`);
+}
+
+/** Amounts for Excel in a Russian locale: a comma decimal mark ("2580,65"), so that they open as numbers. */
+function excelAmount(amount: Tiyn | null): string {
+  return amount === null ? '' : toTengeString(amount).replace('.', ',');
+}
+
+export const REGISTRY_HEADER = ['number', 'account', 'name', 'iin', 'period', 'issued_on', 'due_on', 'principal', 'amount_due', 'advised_topup', 'final', 'file'] as const;
+
+/** The registry of P's invoices (all of them, in number order), written in pages and renamed into place when whole. */
+export async function writeRegistry(db: Db, period: Period, outDir: string): Promise<string> {
+  const dir = path.resolve(outDir, period);
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `registry-${period}.csv`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  const out = createWriteStream(tmp);
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  await write(toExcelCsv(REGISTRY_HEADER, [], { delimiter: ';' }));
+  const page = db.sqlite.prepare(
+    `SELECT i.number, i.account, s.name, s.iin, i.period, i.issued_on AS issuedOn, i.due_on AS dueOn, i.principal, i.amount_due AS amountDue,
+            i.advised_topup AS advisedTopup, i.final, i.file, i.year, i.seq
+       FROM invoices i JOIN accounts a ON a.account = i.account JOIN subscribers s ON s.iin = a.iin
+      WHERE i.period = @period AND (i.year, i.seq) > (@year, @seq) ORDER BY i.year, i.seq LIMIT 1000`,
+  );
+  let after = { year: 0, seq: 0 };
+  for (;;) {
+    const rows = page.all({ period, ...after }) as {
+      number: string; account: string; name: string; iin: string; period: string; issuedOn: string; dueOn: string;
+      principal: number; amountDue: number; advisedTopup: number | null; final: number; file: string | null; year: number; seq: number;
+    }[];
+    if (rows.length === 0) break;
+    const cells = rows.map((r) => [
+      r.number, r.account, r.name, r.iin, r.period, r.issuedOn, r.dueOn, excelAmount(r.principal), excelAmount(r.amountDue),
+      excelAmount(r.advisedTopup), r.final ? 'yes' : 'no', r.file ? path.basename(r.file) : '',
+    ]);
+    await write(stringify(cells.map((row) => row.map(safeCell)), { delimiter: ';', record_delimiter: 'windows' }));
+    const lastRow = rows[rows.length - 1]!;
+    after = { year: lastRow.year, seq: lastRow.seq };
+  }
+  out.end();
+  await once(out, 'finish');
+  await rename(tmp, file);
+  return file;
+}
+
+export async function runInvoices(db: Db, options: InvoiceRunOptions): Promise<InvoiceRunResult> {
+  const { period } = options;
+  const issuedOn = options.issuedOn ?? defaultIssueDate(period);
+  const outDir = options.outDir ?? 'invoices';
+  const reissue = options.reissue ?? false;
+  const operator = refuseUnready(db, period, issuedOn, reissue);
+  const failures: RenderFailure[] = [];
+  let registry: string | null = null;
+  let renderer: Renderer | undefined;
+
+  const result = await runJob(db, { job: 'invoices', scope: period, dryRun: options.dryRun, progress: options.progress }, async (ctx) => {
+    const book = TariffBook.load(db);
+    const first = firstDayOf(period);
+    const last = lastDayOf(period);
+
+    // 1. Issue
+    if (!reissue) {
+      const issuer = new Issuer(db, book, period, issuedOn, operator.invoicePrefix, ctx.runId);
+      const pending = `${ACTIVE} AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account = a.account AND i.period = @period)`;
+      const total = (db.sqlite.prepare(`SELECT COUNT(*) AS n FROM accounts a WHERE ${pending}`).get({ first, last, period }) as { n: number }).n;
+      ctx.progress.start(total, `invoices ${period}: issue`);
+      const page = db.sqlite.prepare(
+        `SELECT a.account, a.method, a.tariff_code AS tariffCode, a.connected_on AS connectedOn, a.terminated_on AS terminatedOn
+           FROM accounts a WHERE ${pending} AND a.account > @after ORDER BY a.account LIMIT @limit`,
+      );
+      const size = issueBatchSize();
+      let after = '';
+      for (;;) {
+        const rows = page.all({ first, last, period, after, limit: size }) as MonthEndAccount[];
+        if (rows.length === 0) break;
+        for (const r of rows) if (!activeInPeriod(period, r.connectedOn, r.terminatedOn)) throw new Error(`account ${r.account} is not active in ${period}`);
+        ctx.batch(() => issuer.issue(rows));
+        ctx.progress.increment(rows.length);
+        after = rows[rows.length - 1]!.account;
+      }
+      ctx.progress.stop();
+    }
+    if (ctx.dryRun) return;
+
+    // 2. Render
+    renderer = options.renderer ?? createRenderer();
+    const issuer = new Issuer(db, book, period, issuedOn, operator.invoicePrefix, ctx.runId);
+    const which = reissue ? '' : 'AND i.file IS NULL';
+    const total = (db.sqlite.prepare(`SELECT COUNT(*) AS n FROM invoices i WHERE i.period = ? ${which}`).get(period) as { n: number }).n;
+    ctx.progress.start(total, `invoices ${period}: PDF`);
+    const page = db.sqlite.prepare(`SELECT ${INVOICE_COLUMNS} FROM ${INVOICE_FROM} WHERE i.period = @period ${which} AND i.id > @after ORDER BY i.id LIMIT @limit`);
+    const setFile = db.sqlite.prepare('UPDATE invoices SET file = ? WHERE id = ?');
+    const r = renderer;
+    const submit = (rows: InvoiceRow[]) =>
+      Promise.allSettled(
+        rows.map((row) => {
+          if (row.ledgerThrough === null) throw new Error(`invoice ${row.number} has no ledger_through`);
+          const doc = toDocument(row, issuer.figures(row, row.ledgerThrough), operator);
+          return r.render({ invoice: doc, file: invoiceFile(outDir, period, row.number) });
+        }),
+      ).then((settled) => ({ rows, settled }));
+    const record = ({ rows, settled }: { rows: InvoiceRow[]; settled: PromiseSettledResult<{ file: string }>[] }) => {
+      ctx.batch(() => {
+        let pdfs = 0;
+        settled.forEach((s, i) => {
+          const row = rows[i]!;
+          if (s.status === 'fulfilled') {
+            setFile.run(s.value.file, row.id);
+            pdfs++;
+          } else if (failures.length < MAX_FAILURES_LISTED) {
+            failures.push({ number: row.number, account: row.account, error: (s.reason as Error)?.message ?? String(s.reason) });
+          }
+        });
+        return { pdfs, pdf_failures: rows.length - pdfs };
+      });
+      ctx.progress.increment(rows.length);
+    };
+    // Keyset pages; the next page is read and handed out while the previous one renders.
+    let after = 0;
+    let inFlight: Promise<{ rows: InvoiceRow[]; settled: PromiseSettledResult<{ file: string }>[] }> | undefined;
+    for (;;) {
+      const rows = page.all({ period, after, limit: RENDER_PAGE }) as InvoiceRow[];
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1]!.id;
+      const next = submit(rows);
+      if (inFlight) record(await inFlight);
+      inFlight = next;
+    }
+    if (inFlight) record(await inFlight);
+    ctx.progress.stop();
+
+    // 3. Registry
+    registry = await writeRegistry(db, period, outDir);
+  }).finally(async () => {
+    await renderer?.close();
+  });
+
+  return {
+    ...result,
+    period,
+    issuedOn,
+    registry,
+    renderMode: renderer ? renderer.mode : null,
+    threads: renderer ? renderer.threads : 0,
+    failures,
+  };
+}

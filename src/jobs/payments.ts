@@ -1,0 +1,332 @@
+// `esep payments import FILE`, `payments assign`, and the lists of suspense and reversals
+// (SPEC section 5, cl. 16, 17.3, 21.13). An import reads the statement twice, streaming: the first
+// pass checks every row and works out each bank transaction's identity (a refused file changes
+// nothing); the second applies the rows in batches, each batch one transaction with its journal
+// counts. Every row of money in ends applied to an account, in suspense, or listed as a reversal;
+// a transaction already imported is skipped by its identity, so a rerun or an overlapping
+// statement adds nothing.
+import type { Db } from '../db/connection.js';
+import type { Counts } from '../db/journal.js';
+import { postEntries } from '../db/ledger.js';
+import { getOperator } from '../db/operator.js';
+import {
+  accountLookup,
+  findPayment,
+  insertPayment,
+  markAssigned,
+  paymentByIdentity,
+  paymentsWithStatus,
+  refreshAllocations,
+  StatementScratch,
+  type PaymentRow,
+} from '../db/payments.js';
+import { nowIso } from '../db/journal.js';
+import type { IsoDate } from '../domain/dates.js';
+import { InputError, type InputProblem } from '../domain/errors.js';
+import { matchPayment } from '../domain/matching.js';
+import { formatTenge, type Tiyn } from '../domain/money.js';
+import { fingerprint, identityBase, identityOf, type StatementRow } from '../domain/statement.js';
+import { openStatement, type Statement } from '../io/statements/index.js';
+import { restoreAfterPayment } from './debit.js';
+import { requireAccount } from './account-view.js';
+import { runJob, type Progress } from './runner.js';
+
+/** Problems listed in full before the rest are only counted. */
+export const MAX_LISTED_PROBLEMS = 100;
+const SCRATCH_BATCH = 5000;
+
+export function paymentBatchSize(): number {
+  const fromEnv = Number(process.env.ESEP_BATCH_SIZE);
+  return Number.isSafeInteger(fromEnv) && fromEnv > 0 ? fromEnv : 1000;
+}
+
+export interface PaymentImportOptions {
+  file: string;
+  format?: string | undefined;
+  /** Today (--date): no value date may be later; restorations happen as of this day. */
+  date: IsoDate;
+  dryRun?: boolean;
+  progress?: Progress;
+}
+
+export interface PaymentImportSummary {
+  file: string;
+  format: string;
+  encoding: string | null;
+  dryRun: boolean;
+  runId: number | null;
+  /** Rows of money in (and reversals) in the file. */
+  rows: number;
+  rowsAmount: Tiyn;
+  applied: number;
+  appliedAmount: Tiyn;
+  byAccount: number;
+  byPurpose: number;
+  byIin: number;
+  suspense: number;
+  suspenseAmount: Tiyn;
+  reversals: number;
+  reversalAmount: Tiyn;
+  /** Rows whose transaction was imported before (or is repeated in the file): nothing added. */
+  duplicates: number;
+  duplicateAmount: Tiyn;
+  /** Rows that are not money in: money out, totals and balances, the operator's own transfers. */
+  ignored: number;
+  restored: number;
+}
+
+function operatorAccount(db: Db) {
+  const op = getOperator(db);
+  return { iban: op?.iban ?? null, bin: op?.bin ?? null };
+}
+
+export async function importPayments(db: Db, options: PaymentImportOptions): Promise<PaymentImportSummary> {
+  const statement = await openStatement(options.file, { format: options.format, operator: operatorAccount(db) });
+  let ignored = 0;
+  const result = await runJob(
+    db,
+    { job: 'payments-import', scope: `${statement.name} ${options.date}`, dryRun: options.dryRun, progress: options.progress },
+    async (ctx) => {
+      const scratch = new StatementScratch(db);
+      try {
+        const checked = await validate(db, statement, scratch, options.date);
+        ignored = checked.ignored;
+        ctx.progress.start(checked.rows, `payments ${statement.name}`);
+        const lookup = accountLookup(db);
+        const size = paymentBatchSize();
+        let batch: StatementRow[] = [];
+        const apply = () => {
+          const rows = batch;
+          batch = [];
+          if (rows.length === 0) return;
+          ctx.batch(() => applyRows(db, statement, scratch, rows, lookup, options.date, ctx.runId));
+          ctx.progress.increment(rows.length);
+        };
+        for await (const item of statement.items()) {
+          if (item.type === 'problem') throw new Error(`${statement.name} changed while it was imported (line ${item.problem.line ?? '?'})`);
+          if (item.type !== 'row') continue;
+          batch.push(item.row);
+          if (batch.length >= size) apply();
+        }
+        apply();
+      } finally {
+        scratch.drop();
+      }
+    },
+  );
+  const c = result.counts;
+  const n = (k: string) => c[k] ?? 0;
+  return {
+    file: statement.file,
+    format: statement.format,
+    encoding: statement.encoding,
+    dryRun: result.dryRun,
+    runId: result.runId,
+    rows: n('rows'),
+    rowsAmount: n('rows_tiyn'),
+    applied: n('applied'),
+    appliedAmount: n('applied_tiyn'),
+    byAccount: n('by_account'),
+    byPurpose: n('by_purpose'),
+    byIin: n('by_iin'),
+    suspense: n('suspense'),
+    suspenseAmount: n('suspense_tiyn'),
+    reversals: n('reversals'),
+    reversalAmount: n('reversal_tiyn'),
+    duplicates: n('duplicates'),
+    duplicateAmount: n('duplicate_tiyn'),
+    ignored,
+    restored: n('restored'),
+  };
+}
+
+/**
+ * The first pass: every row is read and checked, and its identity worked out into the scratch
+ * tables. Any problem refuses the whole file (InputError): nothing has been written yet.
+ */
+async function validate(db: Db, statement: Statement, scratch: StatementScratch, today: IsoDate): Promise<{ rows: number; ignored: number }> {
+  const problems: InputProblem[] = [];
+  let problemCount = 0;
+  const problem = (p: InputProblem) => {
+    problemCount++;
+    if (problems.length < MAX_LISTED_PROBLEMS) problems.push(p);
+  };
+  let rows = 0;
+  let ignored = 0;
+  let pending: StatementRow[] = [];
+  const flush = () => {
+    const list = pending;
+    pending = [];
+    scratch.inBatch(() => {
+      for (const row of list) {
+        const base = identityBase(statement.format, statement.identity, row);
+        const print = fingerprint(row);
+        const earlier = scratch.earlier(base);
+        if (statement.identity === 'hash') {
+          scratch.record(row.line, base, print, identityOf(base, (earlier?.n ?? 0) + 1));
+          continue;
+        }
+        // bank_ref: one reference is one transaction; met again it must be the same day and amount.
+        if (earlier) {
+          if (earlier.fingerprint !== print) {
+            problem({ file: statement.name, line: row.line, field: 'bank_ref', message: `reference ${row.bankRef} is on line ${earlier.line} too, with another date or amount` });
+          }
+          scratch.record(row.line, base, print, null);
+          continue;
+        }
+        const known = paymentByIdentity(db, base);
+        if (known && fingerprint(known) !== print) {
+          problem({
+            file: statement.name,
+            line: row.line,
+            field: 'bank_ref',
+            message: `reference ${row.bankRef} was imported before (payment ${known.id}, ${known.valueDate}, ${formatTenge(known.amount)}) with another date or amount`,
+          });
+        }
+        scratch.record(row.line, base, print, base);
+      }
+    });
+  };
+  for await (const item of statement.items()) {
+    if (item.type === 'problem') problem(item.problem);
+    else if (item.type === 'ignored') ignored++;
+    else {
+      rows++;
+      if (item.row.valueDate > today) {
+        problem({ file: statement.name, line: item.row.line, field: 'value_date', message: `${item.row.valueDate} is after today (${today}): a statement cannot hold tomorrow's money` });
+        continue;
+      }
+      pending.push(item.row);
+      if (pending.length >= SCRATCH_BATCH) flush();
+    }
+  }
+  flush();
+  if (problemCount > 0) {
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    if (problemCount > problems.length) {
+      problems.push({ file: statement.name, message: `and ${problemCount - problems.length} more problems (${problemCount} in all)` });
+    }
+    throw new InputError(problems);
+  }
+  return { rows, ignored };
+}
+
+function applyRows(
+  db: Db,
+  statement: Statement,
+  scratch: StatementScratch,
+  rows: readonly StatementRow[],
+  lookup: ReturnType<typeof accountLookup>,
+  today: IsoDate,
+  runId: number | null,
+): Counts {
+  const counts: Counts = {};
+  const add = (key: string, n: number) => {
+    counts[key] = (counts[key] ?? 0) + n;
+  };
+  const touched = new Set<string>();
+  for (const row of rows) {
+    add('rows', 1);
+    add('rows_tiyn', row.amount);
+    const identity = scratch.identityAt(row.line);
+    if (identity === undefined) throw new Error(`${statement.name} changed while it was imported (line ${row.line})`);
+    if (identity === null) {
+      add('duplicates', 1);
+      add('duplicate_tiyn', row.amount);
+      continue;
+    }
+    const match = matchPayment(row, lookup);
+    const status = row.amount < 0 ? 'reversal' : match.account !== null ? 'applied' : 'suspense';
+    const id = insertPayment(db, {
+      identity,
+      format: statement.format,
+      bankRef: row.bankRef,
+      valueDate: row.valueDate,
+      amount: row.amount,
+      account: match.account,
+      status,
+      matchedBy: match.account !== null ? match.by : null,
+      payerIin: row.payerIin,
+      payerName: row.payerName,
+      purpose: row.purpose,
+      file: statement.name,
+      line: row.line,
+    });
+    if (id === null) {
+      add('duplicates', 1);
+      add('duplicate_tiyn', row.amount);
+      continue;
+    }
+    if (status === 'reversal') {
+      add('reversals', 1);
+      add('reversal_tiyn', row.amount);
+    } else if (status === 'suspense') {
+      add('suspense', 1);
+      add('suspense_tiyn', row.amount);
+    } else if (match.account !== null) {
+      postPayment(db, { id, account: match.account, valueDate: row.valueDate, amount: row.amount, format: statement.format, bankRef: row.bankRef, payerName: row.payerName }, runId);
+      touched.add(match.account);
+      add('applied', 1);
+      add('applied_tiyn', row.amount);
+      add(`by_${match.by}`, 1);
+    }
+  }
+  for (const account of [...touched].sort()) {
+    if (restoreAfterPayment(db, account, today, runId) === 'restored') add('restored', 1);
+    refreshAllocations(db, account);
+  }
+  return counts;
+}
+
+/** The payment's one ledger entry: kind payment, as of its value date, keyed by the payment's id. */
+function postPayment(
+  db: Db,
+  p: { id: number; account: string; valueDate: IsoDate; amount: Tiyn; format: string; bankRef: string; payerName: string | null },
+  runId: number | null,
+): number {
+  const memo = [`${p.format} ${p.bankRef}`.trim(), p.payerName].filter((s) => s !== null && s !== '').join(' · ');
+  return postEntries(db, [
+    { account: p.account, valueDate: p.valueDate, kind: 'payment', amount: p.amount, key: `payment:${p.id}`, paymentId: p.id, runId, memo },
+  ]);
+}
+
+export function unmatchedPayments(db: Db): PaymentRow[] {
+  return paymentsWithStatus(db, 'suspense');
+}
+
+export function reversalPayments(db: Db): PaymentRow[] {
+  return paymentsWithStatus(db, 'reversal');
+}
+
+function assignable(db: Db, id: number, account: string, today: IsoDate): PaymentRow {
+  const p = findPayment(db, id);
+  if (!p) throw new InputError([{ field: 'PAYMENT_ID', message: `no payment ${id}` }]);
+  if (p.status === 'applied') throw new InputError([{ field: 'PAYMENT_ID', message: `payment ${id} is applied to account ${p.account ?? '?'} already; move money between accounts with esep transfer` }]);
+  if (p.status === 'reversal') throw new InputError([{ field: 'PAYMENT_ID', message: `payment ${id} is a bank reversal of ${formatTenge(p.amount)}: it is never applied to an account` }]);
+  requireAccount(db, account);
+  if (p.valueDate > today) throw new InputError([{ field: '--date', message: `${today} is before the payment's value date ${p.valueDate}` }]);
+  return p;
+}
+
+export interface AssignResult {
+  payment: PaymentRow;
+  account: string;
+  restored: boolean;
+}
+
+/** `esep payments assign`: a payment from suspense onto an account, as of its value date. */
+export async function assignPayment(db: Db, id: number, account: string, today: IsoDate): Promise<AssignResult> {
+  assignable(db, id, account, today);
+  let restored = false;
+  await runJob(db, { job: 'payments-assign', scope: `${id} ${account}` }, (ctx) => {
+    ctx.batch(() => {
+      const p = assignable(db, id, account, today);
+      markAssigned(db, id, account, nowIso());
+      postPayment(db, { id, account, valueDate: p.valueDate, amount: p.amount, format: p.format, bankRef: p.bankRef, payerName: p.payerName }, ctx.runId);
+      restored = restoreAfterPayment(db, account, today, ctx.runId) === 'restored';
+      refreshAllocations(db, account);
+      return { assigned: 1, assigned_tiyn: p.amount, restored: restored ? 1 : 0 };
+    });
+  });
+  return { payment: findPayment(db, id)!, account, restored };
+}

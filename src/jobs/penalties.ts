@@ -1,0 +1,112 @@
+// `esep run penalties --date D` (cl. 23.7, 23.10, D-4): for every account with an overdue invoice,
+// the penalties that should exist up to D are computed from the facts and only the difference from
+// what is posted is posted, dated on the day it belongs to. Catch-up, reruns and late payments need
+// no special case: a rerun finds no difference.
+import type { Db } from '../db/connection.js';
+import { accountsWithDueInvoices, invoicesOf } from '../db/invoices.js';
+import type { Counts } from '../db/journal.js';
+import { asEntries, entriesOf, postEntries, type NewEntry } from '../db/ledger.js';
+import { getOperator } from '../db/operator.js';
+import type { IsoDate } from '../domain/dates.js';
+import { DEFAULT_PENALTY_RULES, expectedPenalties, penaltyCorrections, type PenaltyRules, type PostedPenalty } from '../domain/penalty.js';
+import { batchSize } from './debit.js';
+import { runJob, type JobResult, type Progress } from './runner.js';
+
+export function penaltyRules(db: Db): PenaltyRules {
+  const op = getOperator(db);
+  return op ? { rate: op.penaltyRate, capDays: op.penaltyCapDays } : DEFAULT_PENALTY_RULES;
+}
+
+export interface PenaltyOptions {
+  date: IsoDate;
+  dryRun?: boolean;
+  progress?: Progress;
+  onPost?: (e: NewEntry) => void;
+}
+
+/** Posts one account's penalty corrections through `through`; returns the counts. Inside a transaction. */
+export function settlePenalties(db: Db, account: string, through: IsoDate, rules: PenaltyRules, runId: number | null, onPost?: (e: NewEntry) => void): Counts {
+  const terminatedOn = (db.sqlite.prepare('SELECT terminated_on AS t FROM accounts WHERE account = ?').get(account) as { t: string | null }).t;
+  const rows = entriesOf(db, account);
+  const expected = expectedPenalties(asEntries(rows), invoicesOf(db, account), through, rules, terminatedOn);
+  const postedByKey = new Map<string, PostedPenalty & { entries: number }>();
+  for (const r of rows) {
+    if (r.kind !== 'penalty' || r.invoiceId === null) continue;
+    const k = `${r.invoiceId}|${r.valueDate}`;
+    const p = postedByKey.get(k) ?? { invoiceId: r.invoiceId, day: r.valueDate, amount: 0, entries: 0 };
+    p.amount -= r.amount;
+    p.entries++;
+    postedByKey.set(k, p);
+  }
+  const corrections = penaltyCorrections(expected, [...postedByKey.values()]);
+  const entries: NewEntry[] = corrections.map((c) => {
+    const n = (postedByKey.get(`${c.invoiceId}|${c.day}`)?.entries ?? 0) + 1;
+    return {
+      account,
+      valueDate: c.day,
+      kind: 'penalty',
+      amount: -c.amount,
+      key: `penalty:${c.invoiceId}:${c.day}:${n}`,
+      invoiceId: c.invoiceId,
+      runId,
+      memo: n === 1 ? 'cl. 23.7: 0.5% a day of the unpaid principal' : 'D-4: correction after a payment by value date',
+    };
+  });
+  postEntries(db, entries);
+  if (onPost) entries.forEach((e) => onPost(e));
+  const charged = entries.filter((e) => e.amount < 0);
+  const corrected = entries.filter((e) => e.amount > 0);
+  return {
+    accounts: 1,
+    penalties: charged.length,
+    penalty_tiyn: charged.reduce((s, e) => s - e.amount, 0),
+    corrections: corrected.length,
+    correction_tiyn: corrected.reduce((s, e) => s + e.amount, 0),
+  };
+}
+
+export async function runPenalties(db: Db, options: PenaltyOptions): Promise<JobResult> {
+  const { date } = options;
+  return runJob(db, { job: 'penalties', scope: date, dryRun: options.dryRun, progress: options.progress }, (ctx) => {
+    const rules = penaltyRules(db);
+    const size = batchSize();
+    // An account whose facts did not change since the last completed run, that owes nothing and was
+    // never charged a penalty, cannot have one: every invoice is paid from the start of every later
+    // day. Only the others are replayed. The run records the ledger's high-water mark for the next one.
+    const since = lastCompletedRun(db, date);
+    const mark = (db.sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM ledger').get() as { id: number }).id;
+    ctx.batch(() => ({ ledger_mark: mark }));
+    const unchanged = db.sqlite.prepare(
+      `SELECT a.balance >= 0
+          AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.account = a.account AND l.kind = 'penalty')
+          AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.account = a.account AND l.id > @mark) AS quiet
+         FROM accounts a WHERE a.account = @account`,
+    );
+    let after = '';
+    for (;;) {
+      const page = accountsWithDueInvoices(db, date, after, size);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!;
+      const accounts = since === null ? page : page.filter((account) => !(unchanged.get({ account, mark: since }) as { quiet: number }).quiet);
+      if (accounts.length === 0) continue;
+      if (accounts.length === 0) break;
+      ctx.batch(() => {
+        const counts: Counts = {};
+        for (const account of accounts) {
+          for (const [k, v] of Object.entries(settlePenalties(db, account, date, rules, ctx.runId, options.onPost))) counts[k] = (counts[k] ?? 0) + v;
+        }
+        return counts;
+      });
+    }
+  });
+}
+
+/** The ledger mark of the last completed penalty run for a date up to `date`, or null. */
+function lastCompletedRun(db: Db, date: IsoDate): number | null {
+  const row = db.sqlite
+    .prepare(`SELECT counts FROM job_runs WHERE job = 'penalties' AND outcome = 'ok' AND scope <= ? ORDER BY id DESC LIMIT 1`)
+    .get(date) as { counts: string } | undefined;
+  if (!row) return null;
+  const mark = (JSON.parse(row.counts) as Record<string, number>).ledger_mark;
+  return typeof mark === 'number' ? mark : null;
+}

@@ -1,0 +1,123 @@
+// cl. 17.4: a positive balance left after the subscriber terminates is paid out within 10 working
+// days, or moved to another account on request. `esep refunds` lists what is owed back,
+// `esep refunds pay` records a payout (a negative `refund` entry), `esep transfer` a move between
+// accounts (a negative and a positive `transfer` entry, in one transaction). Each is keyed by what
+// it is (account, day, amount, or the given reference), so a retried command records nothing twice.
+import type { Db } from '../db/connection.js';
+import { findAccount } from '../db/accounts.js';
+import { postEntries } from '../db/ledger.js';
+import { refreshAllocations } from '../db/payments.js';
+import type { IsoDate } from '../domain/dates.js';
+import { InputError } from '../domain/errors.js';
+import { formatTenge, type Tiyn } from '../domain/money.js';
+import { requireAccount } from './account-view.js';
+import { restoreAfterPayment } from './debit.js';
+import { runJob } from './runner.js';
+
+export interface RefundDue {
+  account: string;
+  name: string;
+  iin: string;
+  terminatedOn: IsoDate | null;
+  refundDueOn: IsoDate | null;
+  amount: Tiyn;
+  overdue: boolean;
+}
+
+/** Accounts terminated at the subscriber's request with a positive balance; `dueBy` keeps those due by then. */
+export function refundsDue(db: Db, today: IsoDate, dueBy?: IsoDate): RefundDue[] {
+  const rows = db.sqlite
+    .prepare(
+      `SELECT a.account, s.name, a.iin, a.terminated_on AS terminatedOn, a.refund_due_on AS refundDueOn, a.balance AS amount
+         FROM accounts a JOIN subscribers s ON s.iin = a.iin
+        WHERE a.terminated_by = 'subscriber' AND a.balance > 0
+          AND (@dueBy IS NULL OR a.refund_due_on IS NULL OR a.refund_due_on <= @dueBy)
+        ORDER BY a.refund_due_on, a.account`,
+    )
+    .all({ dueBy: dueBy ?? null }) as Omit<RefundDue, 'overdue'>[];
+  return rows.map((r) => ({ ...r, overdue: r.refundDueOn !== null && r.refundDueOn < today }));
+}
+
+function amountWithin(balance: Tiyn, amount: Tiyn, account: string, flag: string): void {
+  if (balance <= 0) throw new InputError([{ field: 'ACCOUNT', message: `account ${account} has no positive balance (${formatTenge(balance)})` }]);
+  if (amount <= 0) throw new InputError([{ field: flag, message: 'must be more than zero' }]);
+  if (amount > balance) {
+    throw new InputError([{ field: flag, message: `${formatTenge(amount)} is more than the positive balance of account ${account} (${formatTenge(balance)})` }]);
+  }
+}
+
+const keyExists = (db: Db, key: string) => db.sqlite.prepare('SELECT 1 FROM ledger WHERE key = ?').get(key) !== undefined;
+
+export interface RefundResult {
+  account: string;
+  amount: Tiyn;
+  date: IsoDate;
+  /** False when the same payout was recorded before (a retried command). */
+  recorded: boolean;
+  balance: Tiyn;
+}
+
+/**
+ * Records a payout of the account's positive balance (all of it unless `amount` is given).
+ * Key `refund:{account}:{ref}` with the payment order's reference, else `refund:{account}:{date}:{amount}`.
+ */
+export async function payRefund(db: Db, account: string, date: IsoDate, amount?: Tiyn, ref?: string): Promise<RefundResult> {
+  const row = requireAccount(db, account);
+  const toPay = amount ?? row.balance;
+  const key = ref ? `refund:${account}:${ref}` : `refund:${account}:${date}:${toPay}`;
+  if (keyExists(db, key)) return { account, amount: toPay, date, recorded: false, balance: row.balance };
+  amountWithin(row.balance, toPay, account, '--amount');
+  let recorded = false;
+  await runJob(db, { job: 'refund', scope: `${account} ${date}` }, (ctx) => {
+    ctx.batch(() => {
+      const balance = requireAccount(db, account).balance;
+      amountWithin(balance, toPay, account, '--amount');
+      const memo = `refund (cl. 17.4)${ref ? ` ${ref}` : ''}`;
+      recorded = postEntries(db, [{ account, valueDate: date, kind: 'refund', amount: -toPay, key, runId: ctx.runId, memo }]) === 1;
+      refreshAllocations(db, account);
+      return { refunds: recorded ? 1 : 0, refund_tiyn: recorded ? toPay : 0 };
+    });
+  });
+  return { account, amount: toPay, date, recorded, balance: findAccount(db, account)!.balance };
+}
+
+export interface TransferResult {
+  from: string;
+  to: string;
+  amount: Tiyn;
+  date: IsoDate;
+  recorded: boolean;
+  restored: boolean;
+}
+
+/**
+ * Moves money from one account's positive balance to another account (cl. 17.4 "to another
+ * account on request"; also how a payment applied to the wrong account is put right). The
+ * receiving account is checked for restoration as after a payment.
+ */
+export async function transfer(db: Db, from: string, to: string, amount: Tiyn, date: IsoDate, ref?: string): Promise<TransferResult> {
+  if (from === to) throw new InputError([{ field: 'TO', message: 'is the same account as FROM' }]);
+  const source = requireAccount(db, from);
+  requireAccount(db, to);
+  const key = ref ? `transfer:${from}:${to}:${ref}` : `transfer:${from}:${to}:${date}:${amount}`;
+  if (keyExists(db, `${key}:out`)) return { from, to, amount, date, recorded: false, restored: false };
+  amountWithin(source.balance, amount, from, 'AMOUNT');
+  let recorded = false;
+  let restored = false;
+  await runJob(db, { job: 'transfer', scope: `${from} ${to} ${date}` }, (ctx) => {
+    ctx.batch(() => {
+      amountWithin(requireAccount(db, from).balance, amount, from, 'AMOUNT');
+      const posted = postEntries(db, [
+        { account: from, valueDate: date, kind: 'transfer', amount: -amount, key: `${key}:out`, runId: ctx.runId, memo: `to account ${to}${ref ? ` ${ref}` : ''}` },
+        { account: to, valueDate: date, kind: 'transfer', amount, key: `${key}:in`, runId: ctx.runId, memo: `from account ${from}${ref ? ` ${ref}` : ''}` },
+      ]);
+      if (posted !== 0 && posted !== 2) throw new Error(`transfer ${key}: only one of its two entries was new`);
+      recorded = posted === 2;
+      restored = restoreAfterPayment(db, to, date, ctx.runId) === 'restored';
+      refreshAllocations(db, from);
+      refreshAllocations(db, to);
+      return { transfers: recorded ? 1 : 0, transfer_tiyn: recorded ? amount : 0, restored: restored ? 1 : 0 };
+    });
+  });
+  return { from, to, amount, date, recorded, restored };
+}

@@ -1,0 +1,76 @@
+// Collections through the binary: `run day` over missed days, the debtors list, refusals.
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction, openDatabase } from '../../src/db/connection.js';
+import { postEntries } from '../../src/db/ledger.js';
+import { esep, esepJson } from '../helpers/cli.js';
+import { ACCOUNT_HEADER, IIN_A, IIN_B } from '../helpers/fixtures.js';
+import { tempDir, writeText } from '../helpers/tmp.js';
+
+const dir = tempDir();
+const db = path.join(dir, 'collect.db');
+
+beforeAll(() => {
+  expect(esep(db, 'init').code).toBe(0);
+  expect(esep(db, 'import', 'tariffs', writeText(dir, 't.csv', 'code,name,monthly_fee,port_fee,installation_fee\nNET,Net,5000,300,0')).code).toBe(0);
+  const accounts = [
+    ACCOUNT_HEADER,
+    `2001,${IIN_A},"=HYPERLINK(""http://x"")",addr,a@example.kz,+7 701 000 00 01,credit,NET,2026-09-01,yes`,
+    `2002,${IIN_B},Иванов Пётр,addr,,,advance,NET,2026-11-20,no`,
+  ].join('\n');
+  expect(esep(db, 'import', 'accounts', writeText(dir, 'a.csv', accounts), '--date', '2026-11-01').code).toBe(0);
+  // October billed to the credit account: 5 000 ₸, invoice due 25 Nov
+  const d = openDatabase(db);
+  inTransaction(d, () => {
+    postEntries(d, [{ account: '2001', valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000, key: 'oct' }]);
+    d.sqlite
+      .prepare(
+        `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments, penalties,
+          closing_balance, principal, amount_due) VALUES ('MT-2026-000001', 2026, 1, '2001', '2026-10', '2026-11-01', '2026-11-25', 0, -500000, 0, 0, 0, -500000, 500000, 500000)`,
+      )
+      .run();
+  });
+  d.close();
+});
+
+describe('run day', () => {
+  it('runs every job for each day not yet done, in order', () => {
+    const first = esepJson<{ days: string[] }>(db, 'run', 'day', '--date', '2026-11-24');
+    expect(first.days).toEqual(['2026-11-24']);
+    // the server was down from the 25th to the 27th: the run on the 28th does 25, 26, 27 and 28
+    const r = esepJson<{ days: string[]; counts: Record<string, Record<string, number>> }>(db, 'run', 'day', '--date', '2026-11-28');
+    expect(r.days).toEqual(['2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28']);
+    // penalties of 26, 27, 28 Nov: 3 × 25 ₸; suspended for debt on the 26th
+    expect(r.counts.penalties).toMatchObject({ penalties: 3, penalty_tiyn: 7_500 });
+    expect(r.counts.suspend).toMatchObject({ suspended: 1 });
+    const shown = esepJson<Record<string, string>>(db, 'account', 'show', '2001', '--date', '2026-11-28');
+    expect(shown).toMatchObject({ status: 'suspended', suspend_reason: 'debt', debt: '5000.00', penalty_debt: '75.00', balance: '-5075.00' });
+    // the advance account connected on the 20th with nothing paid: suspended for funds since its first day
+    expect(esepJson<Record<string, string>>(db, 'account', 'show', '2002')).toMatchObject({ status: 'suspended', suspend_reason: 'funds' });
+    expect(esep(db, 'verify').code).toBe(0);
+    // a rerun does nothing more
+    const again = esepJson<{ days: string[]; counts: Record<string, Record<string, number>> }>(db, 'run', 'day', '--date', '2026-11-28');
+    expect(again.days).toEqual(['2026-11-28']);
+    expect(again.counts.penalties).toMatchObject({ penalties: 0, corrections: 0 });
+    expect(again.counts.debit).toEqual({});
+  });
+
+  it('prints the collection agency\u2019s list for Excel, formulas neutralised', () => {
+    const r = esep(db, 'debtors', '--date', '2026-11-28');
+    expect(r.code).toBe(0);
+    const [header, line, ...rest] = r.stdout.replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(header).toBe('account;name;iin;status;method;oldest_due_on;days_overdue;overdue_principal;penalty_debt;total_debt;email;phone;address');
+    // 28 Nov is 3 days after 25 Nov; principal 5 000, penalties 75, total 5 075; a cell starting
+    // with = or + (the phone) is prefixed with an apostrophe so that Excel shows it as text
+    expect(line).toBe(`2001;"'=HYPERLINK(""http://x"")";${IIN_A};suspended (debt);credit;2026-11-25;3;5000.00;75.00;5075.00;a@example.kz;'+7 701 000 00 01;addr`);
+    expect(rest).toEqual([]);
+  });
+
+  it('refuses bad dates and unknown accounts with exit 2', () => {
+    expect(esep(db, 'run', 'penalties', '--date', '2026-02-30').code).toBe(2);
+    expect(esep(db, 'recalc', 'NOPE', '--from', '2026-11-01', '--to', '2026-11-02', '--reason', 'x').code).toBe(2);
+    expect(esep(db, 'account', 'terminate', '2001', '--by', 'operator').code).toBe(2);
+    const early = esep(db, 'tariff', 'reprice', 'NET', '--fee', '6000', '--effective', '2026-12-01', '--announced', '2026-11-15');
+    expect(early).toMatchObject({ code: 2, stderr: expect.stringContaining('no earlier than 2026-12-15') });
+  });
+});

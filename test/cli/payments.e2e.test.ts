@@ -1,0 +1,103 @@
+// Bank statements, suspense, refunds and transfers through the built binary (`npm run build` first).
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { esep, esepJson } from '../helpers/cli.js';
+import { TARIFFS_CSV } from '../helpers/fixtures.js';
+import { tempDir, writeText } from '../helpers/tmp.js';
+import { OPERATOR_JSON, statement, WORLD_ACCOUNTS } from '../jobs/payments-world.js';
+
+const dir = tempDir();
+const db = path.join(dir, 'payments.db');
+
+describe('esep payments, refunds, transfer', () => {
+  it('sets up the world', () => {
+    expect(esep(db, 'init').code).toBe(0);
+    expect(esep(db, 'import', 'operator', OPERATOR_JSON).code).toBe(0);
+    expect(esep(db, 'import', 'tariffs', writeText(dir, 'tariffs.csv', TARIFFS_CSV)).code).toBe(0);
+    expect(esep(db, 'import', 'accounts', writeText(dir, 'accounts.csv', WORLD_ACCOUNTS), '--date', '2026-10-01').code).toBe(0);
+  });
+
+  it('refuses a bad statement with exit 2, every problem with file, line and field, and applies nothing', () => {
+    const r = esep(db, 'payments', 'import', statement('generic-bad.csv'), '--date', '2026-11-20');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('refused, nothing was changed');
+    expect(r.stderr).toContain('generic-bad.csv, line 2, value_date: "2026-11-31" is not a date');
+    expect(r.stderr).toContain('generic-bad.csv, line 3, amount: not an amount in tenge: "5.000,00"');
+    expect(r.stderr).toContain('generic-bad.csv, line 6, value_date: 2026-12-01 is after today (2026-11-20)');
+    expect(r.stderr).toContain('generic-bad.csv, line 7, bank_ref: is empty');
+    const missing = esep(db, 'payments', 'import', statement('generic-missing-column.csv'), '--date', '2026-11-20');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('generic-missing-column.csv, line 1, amount: not a Generic payment CSV');
+    const unknown = esep(db, 'payments', 'import', statement('not-a-statement.txt'), '--date', '2026-11-20');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('not-a-statement.txt: unknown statement format');
+    expect(esep(db, 'payments', 'import', statement('generic-2026-11.csv'), '--format', 'sber').code).toBe(2);
+    expect(esepJson<unknown[]>(db, 'payments', 'unmatched')).toEqual([]);
+  });
+
+  it('imports a statement, then again, and prints the summary', () => {
+    const r = esep(db, 'payments', 'import', statement('generic-2026-11.csv'), '--date', '2026-11-20');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // see test/jobs/payments.test.ts for the arithmetic
+    expect(r.stdout).toContain('applied           4, 19 000,50 ₸ (by account 1, by purpose 2, by IIN 1)');
+    expect(r.stdout).toContain('suspense          2, 10 990,00 ₸');
+    expect(r.stdout).toContain('reversals         1, -5 000,00 ₸');
+    const again = esepJson<Record<string, unknown>>(db, 'payments', 'import', statement('generic-2026-11.csv'), '--date', '2026-11-20');
+    expect(again).toMatchObject({ rows: 7, applied: 0, suspense: 0, duplicates: 7, duplicate_amount: '24990.50' });
+  });
+
+  it('lists suspense as JSON and assigns a payment', () => {
+    const list = esepJson<{ id: number; bank_ref: string; value_date: string; amount: string; payer_name: string; purpose: string }[]>(db, 'payments', 'unmatched');
+    expect(list.map(({ bank_ref, value_date, amount, payer_name, purpose }) => ({ bank_ref, value_date, amount, payer_name, purpose }))).toEqual([
+      { bank_ref: 'HB-2026-11-0004', value_date: '2026-11-17', amount: '3000.00', payer_name: 'Сейтқали Айгерім', purpose: 'Төлем' },
+      { bank_ref: 'HB-2026-11-0005', value_date: '2026-11-18', amount: '7990.00', payer_name: 'Жақсылықов Бауыржан', purpose: 'дербес шот 9999' },
+    ]);
+    const r = esep(db, 'payments', 'assign', String(list[0]!.id), '1004', '--date', '2026-11-20');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('applied to account 1004');
+    expect(esep(db, 'payments', 'assign', String(list[0]!.id), '1003', '--date', '2026-11-20').code).toBe(2);
+    expect(esepJson<unknown[]>(db, 'payments', 'unmatched')).toHaveLength(1);
+    const reversals = esep(db, 'payments', 'reversals');
+    expect(reversals.stdout).toContain('HB-2026-11-0006');
+    expect(reversals.stdout).toContain('1 reversal(s), -5 000,00 ₸');
+  });
+
+  it('imports the bank exports and the 1C file', () => {
+    expect(esepJson<Record<string, unknown>>(db, 'payments', 'import', statement('halyk-2026-11-20.xlsx'), '--date', '2026-11-20')).toMatchObject({ format: 'halyk', applied: 2, applied_amount: '7500.50', suspense: 1 });
+    expect(esepJson<Record<string, unknown>>(db, 'payments', 'import', statement('kaspi-2026-11-21.xlsx'), '--date', '2026-11-21')).toMatchObject({ format: 'kaspi', applied: 2, reversals: 1 });
+    expect(esepJson<Record<string, unknown>>(db, 'payments', 'import', statement('onec-2026-11-22.txt'), '--date', '2026-11-22')).toMatchObject({ format: '1c', encoding: 'windows-1251', applied: 2, applied_amount: '8500.50' });
+    expect(esepJson<Record<string, unknown>>(db, 'payments', 'import', statement('generic-1251.csv'), '--date', '2026-11-23')).toMatchObject({ encoding: 'windows-1251', applied: 2 });
+  });
+
+  it('shows what each payment settled in account show and the statement', () => {
+    // 1001: 5 000 (generic) + 5 000 (Halyk) + 6 000 (1C) = 16 000,00, nothing charged: all prepayment
+    const shown = esepJson<{ balance: string; payments: { amount: string; unallocated: string; settled: unknown[] }[] }>(db, 'account', 'show', '1001', '--date', '2026-11-23');
+    expect(shown.balance).toBe('16000.00');
+    expect(shown.payments.map((p) => [p.amount, p.unallocated])).toEqual([
+      ['5000.00', '5000.00'],
+      ['5000.00', '5000.00'],
+      ['6000.00', '6000.00'],
+    ]);
+    const text = esep(db, 'account', 'show', '1001', '--date', '2026-11-23');
+    expect(text.stdout).toContain('Payments and what they settled (cl. 16):');
+    const st = esep(db, 'account', 'statement', '1001', '--from', '2026-11-01', '--to', '2026-11-30');
+    expect(st.code).toBe(0);
+    expect(st.stdout).toContain('payment');
+  });
+
+  it('refunds a terminated account and moves money between accounts', () => {
+    expect(esep(db, 'refunds').stdout).toContain('no refunds due');
+    expect(esep(db, 'transfer', '1001', '1004', '2 500,50', '--date', '2026-11-24').stdout).toContain('moved 2 500,50 ₸ from account 1001 to account 1004');
+    const over = esep(db, 'transfer', '2001', '1004', '1 000 000', '--date', '2026-11-24');
+    expect(over.code).toBe(2);
+    expect(over.stderr).toContain('is more than the positive balance of account 2001');
+    const shown = esepJson<{ balance: string }>(db, 'account', 'show', '1001', '--date', '2026-11-24');
+    // 16 000,00 − 2 500,50 = 13 499,50
+    expect(shown.balance).toBe('13499.50');
+    const pay = esep(db, 'refunds', 'pay', '1001', '--date', '2026-11-25', '--amount', '499,50');
+    expect(pay.code).toBe(0);
+    expect(pay.stdout).toContain('balance 13 000,00 ₸');
+    expect(esep(db, 'verify').code).toBe(0);
+  });
+});

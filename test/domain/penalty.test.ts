@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { addDays, eachDay } from '../../src/domain/dates.js';
+import type { Entry } from '../../src/domain/entries.js';
+import { dayPenalty, expectedPenalties, penaltyCorrections, type PenaltyInvoice } from '../../src/domain/penalty.js';
+
+const OCT_FEE: Entry = { id: 1, valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000 }; // 5 000 ₸
+const OCT: PenaltyInvoice = { id: 10, period: '2026-10', dueOn: '2026-11-25', principal: 500_000 };
+
+describe('penalties (cl. 23.7)', () => {
+  it('0.5% a day of the unpaid principal from the day after the due date', () => {
+    // 0.5% × 5 000 ₸ = 25 ₸ on 26, 27 and 28 Nov; none on the due date itself
+    expect(expectedPenalties([OCT_FEE], [OCT], '2026-11-28')).toEqual([
+      { invoiceId: 10, day: '2026-11-26', amount: 2_500 },
+      { invoiceId: 10, day: '2026-11-27', amount: 2_500 },
+      { invoiceId: 10, day: '2026-11-28', amount: 2_500 },
+    ]);
+    expect(dayPenalty(33_333, '0.005')).toBe(167); // 166.665 tiyn → 167
+  });
+
+  it('stops after 30 penalty days', () => {
+    const all = expectedPenalties([OCT_FEE], [OCT], '2027-01-31');
+    // 26 Nov … 25 Dec is 30 days (5 in November, 25 in December)
+    expect(all).toHaveLength(30);
+    expect(all[29]?.day).toBe('2026-12-25');
+    expect(all.reduce((s, p) => s + p.amount, 0)).toBe(75_000); // 30 × 25 ₸ = 750 ₸
+  });
+
+  it('a partial payment pays the penalties first, then principal; the penalty follows what is left', () => {
+    const pay: Entry = { id: 2, valueDate: '2026-11-28', kind: 'payment', amount: 300_000 }; // 3 000 ₸
+    const got = expectedPenalties([OCT_FEE, pay], [OCT], '2026-11-30');
+    // 26, 27, 28 Nov: 25 ₸ each (the payment dated the 28th counts from the 29th)
+    // the payment pays 3 × 25 = 75 ₸ of penalties, then 2 925 ₸ of principal: 2 075 ₸ left
+    // 29 and 30 Nov: 0.5% × 2 075 ₸ = 10.375 ₸ → 10.38 ₸
+    expect(got.map((p) => [p.day, p.amount])).toEqual([
+      ['2026-11-26', 2_500],
+      ['2026-11-27', 2_500],
+      ['2026-11-28', 2_500],
+      ['2026-11-29', 1_038],
+      ['2026-11-30', 1_038],
+    ]);
+  });
+
+  it('no penalty on an invoice paid by its due date, nor on penalties', () => {
+    const pay: Entry = { id: 2, valueDate: '2026-11-25', kind: 'payment', amount: 500_000 };
+    expect(expectedPenalties([OCT_FEE, pay], [OCT], '2026-12-31')).toEqual([]);
+    // paid in full on 27 Nov: the penalties of 26 and 27 (25 ₸ each) stay owed, but do not accrue penalties
+    const late: Entry = { id: 3, valueDate: '2026-11-27', kind: 'payment', amount: 500_000 };
+    const got = expectedPenalties([OCT_FEE, late], [OCT], '2026-12-31');
+    // the payment pays 26 Nov's 25 ₸ penalty and 27 Nov's (charged before the day's credits) first,
+    // then 4 950 ₸ of principal: 50 ₸ principal left from the 28th: 0.5% × 50 ₸ = 0.25 ₸ a day
+    expect(got.map((p) => [p.day, p.amount]).slice(0, 3)).toEqual([
+      ['2026-11-26', 2_500],
+      ['2026-11-27', 2_500],
+      ['2026-11-28', 25],
+    ]);
+    expect(got).toHaveLength(30);
+  });
+
+  it('stops at termination', () => {
+    expect(expectedPenalties([OCT_FEE], [OCT], '2026-12-31', undefined, '2026-11-28').map((p) => p.day)).toEqual(['2026-11-26', '2026-11-27']);
+  });
+
+  it('each invoice has its own 30 days; penalties of two overdue invoices', () => {
+    const novFee: Entry = { id: 4, valueDate: '2026-11-30', kind: 'monthly_fee', amount: -300_000 };
+    const NOV: PenaltyInvoice = { id: 11, period: '2026-11', dueOn: '2026-12-25', principal: 300_000 };
+    const got = expectedPenalties([OCT_FEE, novFee], [OCT, NOV], '2026-12-27');
+    // 26 Dec: October is capped (its 30th day was 25 Dec); November: 0.5% × 3 000 = 15 ₸
+    expect(got.filter((p) => p.day === '2026-12-26')).toEqual([{ invoiceId: 11, day: '2026-12-26', amount: 1_500 }]);
+    expect(got.filter((p) => p.invoiceId === 10)).toHaveLength(30);
+  });
+
+  it('D-4: a payment imported a week late corrects the later days; the end state equals paying on time', () => {
+    // the job ran every night to 5 Dec without the payment: 10 days × 25 ₸
+    const postedLate = [...eachDay('2026-11-26', '2026-12-05')].map((day) => ({ invoiceId: 10, day, amount: 2_500 }));
+    const pay: Entry = { id: 2, valueDate: '2026-11-28', kind: 'payment', amount: 300_000 };
+    const onTime = expectedPenalties([OCT_FEE, pay], [OCT], '2026-12-05');
+    const corrections = penaltyCorrections(onTime, postedLate);
+    // 29 Nov … 5 Dec (7 days): 10.38 − 25 = −14.62 ₸ each; nothing for 26–28 Nov
+    expect(corrections).toHaveLength(7);
+    expect(corrections.every((c) => c.amount === 1_038 - 2_500)).toBe(true);
+    expect(corrections[0]?.day).toBe('2026-11-29');
+    // posted + corrections = on time, day by day
+    const net = new Map(postedLate.map((p) => [p.day, p.amount]));
+    for (const c of corrections) net.set(c.day, (net.get(c.day) ?? 0) + c.amount);
+    expect([...net].filter(([, a]) => a !== 0)).toEqual(onTime.map((p) => [p.day, p.amount]));
+    // and with nothing left to correct, nothing is posted
+    expect(penaltyCorrections(onTime, onTime)).toEqual([]);
+  });
+
+  it('property: never more than the cap, never more than 0.5% of the principal, never after full payment', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ offset: fc.integer({ min: -20, max: 60 }), amount: fc.integer({ min: 1, max: 600_000 }) }), { maxLength: 6 }),
+        (pays) => {
+          const entries: Entry[] = [OCT_FEE, ...pays.map((p, i) => ({ id: 100 + i, valueDate: addDays('2026-11-25', p.offset), kind: 'payment' as const, amount: p.amount }))];
+          const got = expectedPenalties(entries, [OCT], '2027-02-28');
+          expect(got.length).toBeLessThanOrEqual(30);
+          for (const p of got) expect(p.amount).toBeLessThanOrEqual(2_500);
+          // once the payments before a day cover principal and the penalties so far, no more penalties
+          let penaltiesSoFar = 0;
+          for (const p of got) {
+            const paidBefore = entries.filter((e) => e.kind === 'payment' && e.valueDate < p.day).reduce((s, e) => s + e.amount, 0);
+            expect(paidBefore).toBeLessThan(500_000 + penaltiesSoFar);
+            penaltiesSoFar += p.amount;
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,124 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { inTransaction, openDatabase, type Db } from '../../src/db/connection.js';
+import { recordAccessEvent } from '../../src/db/access.js';
+import { entriesOf, postEntries } from '../../src/db/ledger.js';
+import { InputError } from '../../src/domain/errors.js';
+import { addEquipment, backbill, discontinue, recalc, reprice, returnEquipment, terminateBySubscriber } from '../../src/jobs/admin.js';
+import { runDebit, TariffBook } from '../../src/jobs/debit.js';
+import { verify } from '../../src/jobs/verify.js';
+import { addAccount, addTariff } from '../helpers/db.js';
+import { shippedCalendar } from '../helpers/fixtures.js';
+
+const calendar = shippedCalendar();
+let db: Db;
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  addTariff(db, 'NET', { monthly: 500_000, port: 30_000 });
+  addTariff(db, 'NEW', { monthly: 600_000, port: 30_000 });
+});
+
+const message = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return (error as InputError).message;
+  }
+  throw new Error('expected a refusal');
+};
+const row = (a: string) => db.sqlite.prepare('SELECT status, terminated_on AS terminatedOn, terminated_by AS terminatedBy, refund_due_on AS refundDueOn, termination_requested_on AS requested FROM accounts WHERE account = ?').get(a);
+
+describe('recalc (cl. 21.5, 24.3)', () => {
+  it('credits back an advance account\u2019s daily fees of the outage days, once', async () => {
+    addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
+    inTransaction(db, () => postEntries(db, [{ account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 1_000_000, key: 'p' }]));
+    await runDebit(db, { date: '2026-11-10' });
+    // 3 and 4 Nov: 166.67 ₸ each (round(50000) − round(33333.33) = 16667; round(66666.67) − 50000 = 16667)
+    expect(recalc(db, 'A', '2026-11-03', '2026-11-04', 'авария на линии')).toEqual({ days: 2, credited: 33_334, skippedSuspendedForDebt: 0 });
+    expect(recalc(db, 'A', '2026-11-03', '2026-11-04', 'авария на линии')).toEqual({ days: 0, credited: 0, skippedSuspendedForDebt: 0 });
+    expect(entriesOf(db, 'A').filter((e) => e.kind === 'recalc').map((e) => [e.valueDate, e.amount, e.memo])).toEqual([
+      ['2026-11-03', 16_667, 'авария на линии'],
+      ['2026-11-04', 16_667, 'авария на линии'],
+    ]);
+  });
+
+  it('never credits days a credit account was suspended for debt', () => {
+    addAccount(db, 'C', { method: 'credit', tariff: 'NET', connectedOn: '2026-09-01' });
+    recordAccessEvent(db, { account: 'C', at: '2026-11-26T01:00:00Z', valueDate: '2026-11-26', event: 'suspend', reason: 'debt: invoice overdue', runId: null });
+    // 24 and 25 Nov: the day's share of 5 000 ₸: round(500000·24/30) − round(500000·23/30) = 400000 − 383333 = 16667,
+    // round(416666.67) − 400000 = 16667; 26 and 27 Nov suspended for debt: nothing
+    expect(recalc(db, 'C', '2026-11-24', '2026-11-27', 'outage')).toEqual({ days: 2, credited: 33_334, skippedSuspendedForDebt: 2 });
+  });
+
+  it('refuses an empty reason and a reversed range', () => {
+    addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
+    expect(message(() => recalc(db, 'A', '2026-11-04', '2026-11-03', 'x'))).toContain('--from: 2026-11-04 is after --to 2026-11-03');
+    expect(message(() => recalc(db, 'A', '2026-11-03', '2026-11-04', ' '))).toContain('--reason: is required');
+    expect(message(() => recalc(db, 'NOPE', '2026-11-03', '2026-11-04', 'x'))).toContain('no account "NOPE"');
+  });
+});
+
+describe('backbill (cl. 23.18)', () => {
+  it('charges within a month of termination and refuses later', () => {
+    addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-01-01', terminatedOn: '2026-11-10' });
+    expect(backbill(db, 'A', 120_000, 'не начислен трафик', '2026-12-10')).toEqual({ posted: true });
+    expect(backbill(db, 'A', 120_000, 'не начислен трафик', '2026-12-10')).toEqual({ posted: false });
+    expect(message(() => backbill(db, 'A', 120_000, 'x', '2026-12-11'))).toContain(
+      'account A was terminated on 2026-11-10; back-billing is allowed only until 2026-12-10 (cl. 23.18)',
+    );
+    expect(entriesOf(db, 'A').map((e) => [e.kind, e.amount])).toEqual([['backbill', -120_000]]);
+  });
+});
+
+describe('tariffs (cl. 23.14, 28)', () => {
+  it('takes a price change announced 30 days ahead, refuses one announced later', () => {
+    // announced 1 Nov: 1 Nov + 30 days = 1 Dec
+    expect(message(() => reprice(db, 'NET', { monthlyFee: 550_000 }, '2026-11-30', '2026-11-01'))).toContain(
+      '--effective: a price change announced on 2026-11-01 takes effect no earlier than 2026-12-01 (30 days, cl. 23.14)',
+    );
+    reprice(db, 'NET', { monthlyFee: 550_000 }, '2026-12-01', '2026-11-01');
+    const book = TariffBook.load(db);
+    expect(book.priceOn('NET', '2026-11-30').monthlyFee).toBe(500_000);
+    expect(book.priceOn('NET', '2026-12-01')).toMatchObject({ monthlyFee: 550_000, portFee: 30_000 });
+  });
+
+  it('moves a discontinued tariff\u2019s accounts to the successor from the effective date', async () => {
+    addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
+    expect(message(() => discontinue(db, 'NET', 'NEW', '2026-11-20', '2026-11-01'))).toContain('no earlier than 2026-12-01');
+    expect(discontinue(db, 'NET', 'NEW', '2026-12-01', '2026-11-01')).toBe(1);
+    inTransaction(db, () => postEntries(db, [{ account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 10_000_000, key: 'p' }]));
+    await runDebit(db, { date: '2026-12-01' });
+    const fees = entriesOf(db, 'A').filter((e) => e.kind === 'daily_fee');
+    // 30 Nov on NET: 500000 − round(483333.33) = 16667; 1 Dec on NEW: round(600000/31 = 19354.84) = 19355
+    expect(fees.at(-2)?.amount).toBe(-16_667);
+    expect(fees.at(-1)?.amount).toBe(-19_355);
+  });
+});
+
+describe('termination at the subscriber\u2019s request (cl. 10, 35, 17.4)', () => {
+  it('terminates at once without rented equipment; the refund is due in 10 working days', () => {
+    addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-01-01' });
+    expect(terminateBySubscriber(db, 'A', '2026-12-18', calendar)).toEqual({ state: 'terminated', date: '2026-12-18' });
+    // 10 working days after Fri 18 Dec: 21, 22, 23, 24, 25, 28, 29, 30, 31 Dec (9); 1 Jan holiday,
+    // 4 Jan (2 Jan's move), so the 10th is Tue 5 Jan 2027
+    expect(row('A')).toEqual({ status: 'terminated', terminatedOn: '2026-12-18', terminatedBy: 'subscriber', refundDueOn: '2027-01-05', requested: null });
+    expect(message(() => terminateBySubscriber(db, 'A', '2026-12-19', calendar))).toContain('was terminated on 2026-12-18');
+  });
+
+  it('with rented equipment out, charges run to its hand-over', async () => {
+    addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
+    addEquipment(db, 'A', 'ONT-77', 2_500_000, '2026-11-01', 'Huawei HG8245', true);
+    inTransaction(db, () => postEntries(db, [{ account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 10_000_000, key: 'p' }]));
+    expect(terminateBySubscriber(db, 'A', '2026-12-18', calendar)).toEqual({ state: 'waiting-for-equipment', serials: ['ONT-77'] });
+    expect(row('A')).toMatchObject({ status: 'active', requested: '2026-12-18' });
+    await runDebit(db, { date: '2026-12-21' });
+    expect(returnEquipment(db, 'A', 'ONT-77', '2026-12-22', calendar)).toEqual({ terminated: true });
+    // charged to 21 Dec; 22 Dec (the hand-over) is the first day without charges; refund: 23, 24, 25, 28, 29, 30, 31 Dec,
+    // 5, 6 Jan, (7 Jan Christmas), 8 Jan → Fri 8 Jan 2027
+    expect(row('A')).toEqual({ status: 'terminated', terminatedOn: '2026-12-22', terminatedBy: 'subscriber', refundDueOn: '2027-01-08', requested: null });
+    await runDebit(db, { date: '2026-12-31' });
+    const days = entriesOf(db, 'A').filter((e) => e.kind === 'daily_fee').map((e) => e.valueDate);
+    expect(days.at(-1)).toBe('2026-12-21');
+    expect(verify(db)).toEqual([]);
+  });
+});

@@ -1,0 +1,163 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { inTransaction, openDatabase, type Db } from '../../src/db/connection.js';
+import { entriesOf, postEntries } from '../../src/db/ledger.js';
+import { runSuspend, runTerminate } from '../../src/jobs/collection.js';
+import { restoreAfterPayment, runDebit } from '../../src/jobs/debit.js';
+import { runPenalties } from '../../src/jobs/penalties.js';
+import { verify } from '../../src/jobs/verify.js';
+import { addAccount, addTariff } from '../helpers/db.js';
+import { shippedCalendar } from '../helpers/fixtures.js';
+
+const calendar = shippedCalendar();
+let db: Db;
+let seq = 0;
+let invoiceSeq = 0;
+
+function invoice(account: string, period: string, dueOn: string, principal: number) {
+  const seq = ++invoiceSeq;
+  db.sqlite
+    .prepare(
+      `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
+        penalties, closing_balance, principal, amount_due) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?, ?)`,
+    )
+    .run(`MT-2026-${String(seq).padStart(6, '0')}`, 2026, seq, account, period, `${dueOn.slice(0, 7)}-01`, dueOn, principal, principal);
+}
+const post = (account: string, valueDate: string, kind: 'monthly_fee' | 'payment', amount: number) =>
+  inTransaction(db, () => postEntries(db, [{ account, valueDate, kind, amount, key: `t:${++seq}:${account}` }]));
+const penalties = (account: string) =>
+  db.sqlite
+    .prepare(`SELECT value_date AS day, SUM(amount) AS amount FROM ledger WHERE account = ? AND kind = 'penalty' GROUP BY value_date HAVING amount <> 0 ORDER BY value_date`)
+    .all(account) as { day: string; amount: number }[];
+const status = (account: string) =>
+  db.sqlite.prepare('SELECT status, suspend_reason AS reason, terminated_on AS terminatedOn, equipment_return_by AS returnBy FROM accounts WHERE account = ?').get(account);
+
+/** A credit account billed 5 000 ₸ for October (due 25 Nov) and for November (due 25 Dec). */
+function creditAccount(account: string) {
+  addAccount(db, account, { method: 'credit', tariff: 'NET', connectedOn: '2026-09-01' });
+  post(account, '2026-10-31', 'monthly_fee', -500_000);
+  post(account, '2026-11-30', 'monthly_fee', -500_000);
+  invoice(account, '2026-10', '2026-11-25', 500_000);
+  invoice(account, '2026-11', '2026-12-25', 500_000);
+}
+
+beforeEach(() => {
+  invoiceSeq = 0;
+  db = openDatabase(':memory:');
+  addTariff(db, 'NET', { monthly: 500_000, port: 30_000 });
+});
+
+describe('run penalties', () => {
+  it('accrues 0.5% a day from the day after the due date, once per day however often it runs', async () => {
+    creditAccount('C');
+    expect((await runPenalties(db, { date: '2026-11-25' })).counts.penalties ?? 0).toBe(0);
+    await runPenalties(db, { date: '2026-11-27' });
+    await runPenalties(db, { date: '2026-11-27' });
+    // 26 and 27 Nov: 0.5% × 5 000 ₸ = 25 ₸ each
+    expect(penalties('C')).toEqual([
+      { day: '2026-11-26', amount: -2_500 },
+      { day: '2026-11-27', amount: -2_500 },
+    ]);
+  });
+
+  it('a payment imported a week late ends in the same state as one imported on time (D-4)', async () => {
+    creditAccount('LATE');
+    creditAccount('ONTIME');
+    // ONTIME's 3 000 ₸ (value date 28 Nov) is on the ledger before the runs
+    post('ONTIME', '2026-11-28', 'payment', 300_000);
+    for (const day of ['2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05']) {
+      await runPenalties(db, { date: day });
+    }
+    // LATE's payment with the same value date arrives on 5 Dec, after ten nights of 25 ₸
+    expect(penalties('LATE')).toHaveLength(10);
+    post('LATE', '2026-11-28', 'payment', 300_000);
+    await runPenalties(db, { date: '2026-12-05' });
+    const onTime = penalties('ONTIME');
+    // 26–28 Nov 25 ₸; from 29 Nov 0.5% × (5 000 − 2 925) = 10.375 → 10.38 ₸
+    expect(onTime.map((p) => p.amount)).toEqual([-2_500, -2_500, -2_500, -1_038, -1_038, -1_038, -1_038, -1_038, -1_038, -1_038]);
+    expect(penalties('LATE')).toEqual(onTime);
+    const balance = (a: string) => entriesOf(db, a).reduce((s, e) => s + e.amount, 0);
+    expect(balance('LATE')).toBe(balance('ONTIME'));
+    expect(verify(db)).toEqual([]);
+  });
+
+  it('never more than 30 penalty days per invoice', async () => {
+    creditAccount('C');
+    await runPenalties(db, { date: '2027-02-28' });
+    const oct = db.sqlite.prepare(`SELECT COUNT(DISTINCT value_date) AS n FROM ledger l JOIN invoices i ON i.id = l.invoice_id WHERE i.period = '2026-10'`).get();
+    expect(oct).toEqual({ n: 30 });
+    expect(verify(db)).toEqual([]);
+  });
+});
+
+describe('run suspend', () => {
+  it('suspends a credit account on the first overdue day and restores it when the debt and penalties are paid', async () => {
+    creditAccount('C');
+    await runSuspend(db, { date: '2026-11-25' });
+    expect(status('C')).toMatchObject({ status: 'active' });
+    await runSuspend(db, { date: '2026-11-26' });
+    expect(status('C')).toMatchObject({ status: 'suspended', reason: 'debt' });
+    await runPenalties(db, { date: '2026-11-27' });
+    // 5 000 ₸ pays the two 25 ₸ penalties first (cl. 16): 50 ₸ of principal still overdue
+    inTransaction(db, () => {
+      postEntries(db, [{ account: 'C', valueDate: '2026-11-27', kind: 'payment', amount: 500_000, key: 'pay1' }]);
+      expect(restoreAfterPayment(db, 'C', '2026-11-27', null)).toBe('unchanged');
+    });
+    inTransaction(db, () => {
+      postEntries(db, [{ account: 'C', valueDate: '2026-11-27', kind: 'payment', amount: 5_000, key: 'pay2' }]);
+      expect(restoreAfterPayment(db, 'C', '2026-11-27', null)).toBe('restored');
+    });
+    expect(status('C')).toMatchObject({ status: 'active', reason: null });
+  });
+
+  it('charges equipment not returned by its deadline at its cost, once', async () => {
+    creditAccount('C');
+    db.sqlite.prepare(`INSERT INTO equipment (account, serial, cost, handed_out_on) VALUES ('C', 'ONT-1', 2500000, '2026-09-01')`).run();
+    db.sqlite.prepare(`UPDATE accounts SET status = 'terminated', terminated_on = '2026-12-26', equipment_return_by = '2027-01-05' WHERE account = 'C'`).run();
+    await runSuspend(db, { date: '2027-01-05' });
+    expect(entriesOf(db, 'C').filter((e) => e.kind === 'equipment')).toHaveLength(0);
+    await runSuspend(db, { date: '2027-01-06' });
+    await runSuspend(db, { date: '2027-01-07' });
+    expect(entriesOf(db, 'C').filter((e) => e.kind === 'equipment').map((e) => [e.valueDate, e.amount])).toEqual([['2027-01-06', -2_500_000]]);
+  });
+});
+
+describe('run terminate', () => {
+  it('terminates a credit account on the first day two consecutive invoices are overdue', async () => {
+    creditAccount('C');
+    db.sqlite.prepare(`INSERT INTO equipment (account, serial, cost, handed_out_on) VALUES ('C', 'ONT-1', 2500000, '2026-09-01')`).run();
+    const terminated: string[] = [];
+    await runTerminate(db, { date: '2026-12-25', calendar, onTerminated: (t) => terminated.push(t.account) });
+    expect(status('C')).toMatchObject({ status: 'active' });
+    await runTerminate(db, { date: '2026-12-26', calendar, onTerminated: (t) => terminated.push(t.account) });
+    // equipment back within 5 working days: 28, 29, 30, 31 Dec; 1 Jan (Fri) holiday, 2 Jan (Sat) moves to
+    // Mon 4 Jan, 7 Jan … so the 5th working day is Tue 5 Jan 2027
+    expect(status('C')).toEqual({ status: 'terminated', reason: null, terminatedOn: '2026-12-26', returnBy: '2027-01-05' });
+    expect(terminated).toEqual(['C']);
+    // a rerun terminates nothing again
+    await runTerminate(db, { date: '2026-12-27', calendar, onTerminated: (t) => terminated.push(t.account) });
+    expect(terminated).toEqual(['C']);
+  });
+
+  it('does not terminate when one of the two is paid', async () => {
+    creditAccount('C');
+    post('C', '2026-12-20', 'payment', 500_000); // pays October (oldest first)
+    await runTerminate(db, { date: '2026-12-26', calendar });
+    expect(status('C')).toMatchObject({ status: 'active' });
+  });
+
+  it('terminates an advance account two months after its suspension for funds, the same day of month', async () => {
+    addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-09-10' });
+    await runDebit(db, { date: '2026-11-10' }); // suspended on 10 Sep, never paid
+    await runTerminate(db, { date: '2026-11-09', calendar });
+    expect(status('A')).toMatchObject({ status: 'suspended' });
+    await runTerminate(db, { date: '2026-11-10', calendar });
+    expect(status('A')).toMatchObject({ status: 'terminated', terminatedOn: '2026-11-10', returnBy: null });
+    // charges stop from the termination date: the day's port fee, charged by that morning's debit, is reversed
+    await runDebit(db, { date: '2026-11-20' });
+    expect(entriesOf(db, 'A').filter((e) => e.valueDate >= '2026-11-10').map((e) => [e.valueDate, e.kind, e.amount])).toEqual([
+      ['2026-11-10', 'port_reservation', -30_000],
+      ['2026-11-10', 'port_reservation', 30_000],
+    ]);
+    expect(verify(db)).toEqual([]);
+  });
+});

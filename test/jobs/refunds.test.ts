@@ -1,0 +1,82 @@
+// cl. 17.4: refunds of positive balances after termination at the subscriber's request, and moves
+// of money between accounts.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/connection.js';
+import { InputError } from '../../src/domain/errors.js';
+import { importPayments } from '../../src/jobs/payments.js';
+import { payRefund, refundsDue, transfer } from '../../src/jobs/refunds.js';
+import { verify } from '../../src/jobs/verify.js';
+import { tempDir, writeText } from '../helpers/tmp.js';
+import { paymentsWorld } from './payments-world.js';
+
+const dir = tempDir();
+let db: Db;
+
+const balance = (account: string) => (db.sqlite.prepare('SELECT balance AS b FROM accounts WHERE account = ?').get(account) as { b: number }).b;
+
+async function refused(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return (error as InputError).message;
+  }
+  throw new Error('expected a refusal');
+}
+
+beforeEach(async () => {
+  db = await paymentsWorld(dir);
+  // 1001 pays 7 500,00 and 2001 pays 1 000,00; nothing is charged to these credit accounts here
+  const text = [
+    'bank_ref,value_date,amount,account,payer_iin,payer_name,purpose',
+    'F-1,2026-11-16,"7 500,00",1001,,Әбенов Қанат,Оплата',
+    'F-2,2026-11-16,"1 000,00",2001,,Нұрланов Ерлан,Оплата',
+  ].join('\n');
+  await importPayments(db, { file: writeText(dir, 'funds.csv', text), date: '2026-11-16' });
+  // 1001 terminated at the subscriber's request on 20.11.2026 (the termination command sets these)
+  db.sqlite
+    .prepare(`UPDATE accounts SET status = 'terminated', terminated_on = '2026-11-20', terminated_by = 'subscriber', refund_due_on = '2026-12-04' WHERE account = '1001'`)
+    .run();
+});
+
+describe('esep refunds', () => {
+  it('lists positive balances of accounts terminated by the subscriber, with the due date', () => {
+    expect(refundsDue(db, '2026-11-25')).toEqual([
+      { account: '1001', name: 'Әбенов Қанат', iin: '900101300007', terminatedOn: '2026-11-20', refundDueOn: '2026-12-04', amount: 750_000, overdue: false },
+    ]);
+    expect(refundsDue(db, '2026-12-05')[0]?.overdue).toBe(true);
+    expect(refundsDue(db, '2026-11-25', '2026-12-03')).toEqual([]);
+    expect(refundsDue(db, '2026-11-25', '2026-12-04')).toHaveLength(1);
+  });
+
+  it('records a partial and then the full payout, once each', async () => {
+    // 7 500 − 2 000 = 5 500 left
+    expect(await payRefund(db, '1001', '2026-11-25', 200_000)).toMatchObject({ recorded: true, balance: 550_000 });
+    expect(await payRefund(db, '1001', '2026-11-25', 200_000)).toMatchObject({ recorded: false, balance: 550_000 });
+    expect(await refused(payRefund(db, '1001', '2026-11-26', 600_000))).toMatch(/6 000,00 ₸ is more than the positive balance of account 1001 \(5 500,00 ₸\)/);
+    expect(await payRefund(db, '1001', '2026-11-26')).toMatchObject({ recorded: true, amount: 550_000, balance: 0 });
+    expect(refundsDue(db, '2026-11-26')).toEqual([]);
+    const entries = db.sqlite.prepare(`SELECT kind, amount, value_date AS d FROM ledger WHERE account = '1001' AND kind = 'refund' ORDER BY id`).all();
+    expect(entries).toEqual([
+      { kind: 'refund', amount: -200_000, d: '2026-11-25' },
+      { kind: 'refund', amount: -550_000, d: '2026-11-26' },
+    ]);
+    expect(await refused(payRefund(db, '1001', '2026-11-27'))).toMatch(/has no positive balance/);
+    expect(verify(db)).toEqual([]);
+  });
+
+  it('moves money to another account: two entries that net to zero, never more than the balance', async () => {
+    const r = await transfer(db, '1001', '1004', 250_050, '2026-11-25');
+    expect(r).toMatchObject({ recorded: true });
+    expect(balance('1001')).toBe(750_000 - 250_050);
+    expect(balance('1004')).toBe(250_050);
+    expect((await transfer(db, '1001', '1004', 250_050, '2026-11-25')).recorded).toBe(false);
+    const net = db.sqlite.prepare(`SELECT SUM(amount) AS s, COUNT(*) AS n FROM ledger WHERE kind = 'transfer'`).get();
+    expect(net).toEqual({ s: 0, n: 2 });
+    expect(await refused(transfer(db, '2001', '1004', 100_001, '2026-11-25'))).toMatch(/1 000,01 ₸ is more than the positive balance of account 2001/);
+    expect(await refused(transfer(db, '1003', '1004', 100, '2026-11-25'))).toMatch(/account 1003 has no positive balance/);
+    expect(await refused(transfer(db, '1004', '1004', 100, '2026-11-25'))).toMatch(/same account/);
+    expect(await refused(transfer(db, '1001', '9999', 100, '2026-11-25'))).toMatch(/no account "9999"/);
+    expect(verify(db)).toEqual([]);
+  });
+});
