@@ -9,7 +9,7 @@ import { registerInit } from './commands/init.js';
 import { registerVerify } from './commands/verify.js';
 import { registerPayments } from './commands/payments.js';
 import { registerRefunds } from './commands/refunds.js';
-import { registerRunCollection, registerRunDebit } from './commands/run.js';
+import { registerNotices, registerRunCollection, registerRunDebit } from './commands/run.js';
 import { registerRunInvoices } from './commands/invoices.js';
 import { registerAccess } from './commands/access.js';
 import { registerBackup } from './commands/backup.js';
@@ -45,6 +45,7 @@ export function buildProgram(): Command {
   registerBackup(program);
   registerSchedule(program);
   registerDebtors(program);
+  registerNotices(program);
   registerAdmin(program, account);
   for (const cmd of program.commands) applyExitOverride(cmd);
   return program;

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { OperatorRow } from '../db/operator.js';
 import { InputError, type InputProblem } from '../domain/errors.js';
 import { isClock } from '../domain/schedule.js';
-import { operatorSchema } from '../jobs/import-operator.js';
+import { operatorRow, operatorSchema } from '../jobs/import-operator.js';
 
 export const DEFAULT_CONFIG_FILE = 'esep.config.json';
 
@@ -219,25 +219,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
 /** The operator row the configuration sets, or null when it has no operator section. */
 export function operatorFromConfig(config: Pick<ConfigFile, 'operator'>): OperatorRow | null {
-  const o = config.operator;
-  if (!o) return null;
-  return {
-    name: o.name,
-    bin: o.bin,
-    iban: o.iban,
-    bank: o.bank,
-    bic: o.bic,
-    kbe: o.kbe,
-    knp: o.knp,
-    address: o.address,
-    phone: o.phone,
-    site: o.site,
-    email: o.email,
-    invoicePrefix: o.invoice_prefix,
-    penaltyRate: o.penalty_rate,
-    penaltyCapDays: o.penalty_cap_days,
-    graceDays: o.grace_days,
-  };
+  return config.operator ? operatorRow(config.operator) : null;
 }
 
 /** An SMTP address with its password replaced by "***": safe to print and log. */

@@ -265,6 +265,27 @@ export const allocations = sqliteTable(
   ],
 );
 
+/** Documents sent to a subscriber besides invoices: the termination notice with the debt demand (cl. 23.8). */
+export const notices = sqliteTable(
+  'notices',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    account: text('account')
+      .notNull()
+      .references(() => accounts.account),
+    kind: text('kind', { enum: ['termination'] }).notNull(),
+    /** The termination date the notice is about. */
+    issuedOn: text('issued_on').notNull(),
+    /** What is demanded: unpaid principal and penalties at termination (tiyn). */
+    debt: integer('debt').notNull(),
+    penaltyDebt: integer('penalty_debt').notNull(),
+    equipmentReturnBy: text('equipment_return_by'),
+    file: text('file').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('notices_account_kind_day').on(t.account, t.kind, t.issuedOn)],
+);
+
 /** Suspensions, restorations and terminations, for the network team (`esep access`). */
 export const accessEvents = sqliteTable(
   'access_events',

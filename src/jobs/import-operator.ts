@@ -44,7 +44,11 @@ export function parseOperator(json: unknown, source: string): OperatorRow {
       result.error.issues.map((issue) => ({ file: source, field: issue.path.join('.') || undefined, message: issue.message })),
     );
   }
-  const o = result.data;
+  return operatorRow(result.data);
+}
+
+/** The stored row of a checked operator section (the JSON file's snake_case names to the row's). */
+export function operatorRow(o: z.output<typeof operatorSchema>): OperatorRow {
   return {
     name: o.name,
     bin: o.bin,

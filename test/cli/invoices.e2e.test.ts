@@ -3,20 +3,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfText } from '../helpers/pdf.js';
 import { esep, esepJson, ROOT } from '../helpers/cli.js';
 import { ACCOUNT_HEADER, IIN_A, IIN_B, TARIFFS_CSV } from '../helpers/fixtures.js';
 import { tempDir, writeText } from '../helpers/tmp.js';
 
 const dir = tempDir();
 
-async function pdfText(file: string): Promise<string> {
-  const pdf = await getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0 }).promise;
-  const content = await (await pdf.getPage(1)).getTextContent();
-  const text = content.items.map((i) => ('str' in i ? i.str : '')).join(' ');
-  await pdf.destroy();
-  return text.replace(/\s+/g, ' ');
-}
 
 interface RunJson {
   counts: Record<string, number>;

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfText } from '../helpers/pdf.js';
 import { inTransaction, openDatabase, type Db } from '../../src/db/connection.js';
 import { entriesOf, postEntries } from '../../src/db/ledger.js';
 import { saveOperator } from '../../src/db/operator.js';
@@ -81,17 +81,6 @@ function invoices(period?: string): Inv[] {
 const invoiceOf = (acc: string, period: string) => invoices(period).find((i) => i.account === acc)!;
 const ledgerCount = () => (db.sqlite.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
 
-async function pdfText(file: string): Promise<string> {
-  const pdf = await getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0 }).promise;
-  const parts: string[] = [];
-  for (let p = 1; p <= pdf.numPages; p++) {
-    const content = await (await pdf.getPage(p)).getTextContent();
-    for (const item of content.items) if ('str' in item) parts.push(item.str, item.hasEOL ? '\n' : '');
-  }
-  await pdf.destroy();
-  // a long label wraps onto a second line: compare words, not line breaks
-  return parts.join('').replace(/\s+/g, ' ');
-}
 
 beforeEach(() => {
   db = openDatabase(':memory:');

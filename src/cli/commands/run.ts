@@ -5,8 +5,10 @@ import { runDebit } from '../../jobs/debit.js';
 import { runPenalties } from '../../jobs/penalties.js';
 import { runSuspend, runTerminate, type Termination } from '../../jobs/collection.js';
 import { runDay } from '../../jobs/day.js';
+import { writeTerminationNotices } from '../../jobs/notices.js';
 import { workingCalendar } from '../../config/calendar.js';
 import type { Db } from '../../db/connection.js';
+import { addDays } from '../../domain/dates.js';
 import type { JobResult } from '../../jobs/runner.js';
 import { configOf, dateOption, globals, print, printJson, withDb } from '../context.js';
 import { terminalProgress } from '../progress.js';
@@ -66,10 +68,17 @@ export function describeTerminate(c: Counts): string {
   return `${n(c, 'terminated_credit')} credit and ${n(c, 'terminated_advance')} advance accounts terminated`;
 }
 
-/** Terminations of a run: printed for the accountant; notices are produced from them. */
-function announce(cmd: Command, terminated: Termination[]): void {
-  if (globals(cmd).json) return;
-  for (const t of terminated) print(`terminated ${t.account} on ${t.date}: ${t.reason}`);
+/**
+ * Terminations of a run: printed for the accountant, and their notices with the debt demand written
+ * (with those of any earlier termination whose notice is missing since `since`).
+ */
+async function announce(cmd: Command, db: Db, terminated: Termination[], since: string, dryRun: boolean | undefined): Promise<void> {
+  const json = globals(cmd).json;
+  if (!json) for (const t of terminated) print(`terminated ${t.account} on ${t.date}: ${t.reason}`);
+  if (dryRun) return;
+  const dir = configOf(cmd).output.notices_dir;
+  const written = await writeTerminationNotices(db, dir, since);
+  if (!json && written.length > 0) print(`${written.length} termination notice(s) with the debt demand under ${dir}`);
 }
 
 type Job = (db: Db, options: { date: string; dryRun?: boolean; progress: ReturnType<typeof terminalProgress> }, terminated: Termination[], cmd: Command) => Promise<JobResult>;
@@ -85,7 +94,7 @@ function dayJob(run: Command, name: string, description: string, job: Job, descr
       await withDb(cmd, async (db) => {
         const terminated: Termination[] = [];
         const result = await job(db, { date, dryRun: options.dryRun, progress: terminalProgress() }, terminated, cmd);
-        announce(cmd, terminated);
+        if (name === 'terminate') await announce(cmd, db, terminated, date, options.dryRun);
         reportJob(cmd, name, date, result, describe);
       });
     });
@@ -111,7 +120,7 @@ export function registerRunCollection(run: Command): void {
       await withDb(cmd, async (db) => {
         const terminated: Termination[] = [];
         const result = await runDay(db, { date, calendar: workingCalendar(configOf(cmd)), dryRun: options.dryRun, progress: terminalProgress(), onTerminated: (t) => terminated.push(t) });
-        announce(cmd, terminated);
+        await announce(cmd, db, terminated, result.days[0] ?? date, options.dryRun);
         if (globals(cmd).json) {
           printJson({ job: 'day', scope: date, dry_run: Boolean(options.dryRun), days: result.days, counts: result.counts });
           return;
@@ -122,6 +131,22 @@ export function registerRunCollection(run: Command): void {
           `${options.dryRun ? 'dry run, nothing written: ' : ''}day ${span}: debit: ${describeDebit(c.debit ?? {})}; penalties: ${describePenalties(c.penalties ?? {})}; ` +
             `suspend: ${describeSuspend(c.suspend ?? {})}; terminate: ${describeTerminate(c.terminate ?? {})}`,
         );
+      });
+    });
+}
+
+export function registerNotices(program: Command): void {
+  program
+    .command('notices')
+    .description('write the termination notices with the debt demand (cl. 23.8) still missing, and the mailing lists')
+    .option('--since <date>', 'terminations from this day, default 30 days ago')
+    .action(async (options: { since?: string }, cmd: Command) => {
+      const since = options.since === undefined ? addDays(dateOption(undefined), -30) : dateOption(options.since, '--since');
+      await withDb(cmd, async (db) => {
+        const dir = configOf(cmd).output.notices_dir;
+        const written = await writeTerminationNotices(db, dir, since);
+        if (globals(cmd).json) printJson(written);
+        else print(`${written.length} termination notice(s) written under ${dir}`);
       });
     });
 }

@@ -91,7 +91,8 @@ export function loadTemplate(file: string = DEFAULT_TEMPLATE): InvoiceTemplate {
   let t = templates.get(file);
   if (!t) {
     t = JSON.parse(readFileSync(file, 'utf8').replace(/^\ufeff/, '')) as InvoiceTemplate;
-    if (!Array.isArray(t.sections) || !t.kinds || !t.fonts) throw new Error(`${file}: not an invoice template (sections, kinds, fonts)`);
+    if (!Array.isArray(t.sections) || !t.fonts || !t.page || !t.sizes) throw new Error(`${file}: not a document template (page, fonts, sizes, sections)`);
+    t.kinds ??= {} as InvoiceTemplate['kinds'];
     templates.set(file, t);
   }
   return t;
@@ -250,7 +251,7 @@ class Writer {
   }
 }
 
-function drawSection(w: Writer, s: Section, inv: InvoiceDocument, values: Record<string, string>): void {
+function drawSection(w: Writer, s: Section, inv: InvoiceDocument | undefined, values: Record<string, string>): void {
   const t = w.t;
   if (s.when && !values[s.when]) return;
   switch (s.type) {
@@ -297,6 +298,7 @@ function drawSection(w: Writer, s: Section, inv: InvoiceDocument, values: Record
       w.doc.moveDown(0.2);
       return;
     case 'table': {
+      if (!inv) throw new Error(`template section "${s.heading}": a table needs an invoice's lines`);
       const source = s.source === 'lines' ? inv.lines : s.source === 'payments' ? inv.paymentLines : inv.penaltyLines;
       const sign = s.source === 'payments' ? 1 : -1;
       w.font(true, t.sizes.heading).text(fill(s.heading, values));
@@ -322,9 +324,19 @@ function drawSection(w: Writer, s: Section, inv: InvoiceDocument, values: Record
   }
 }
 
-/** Renders one invoice to PDF bytes. */
-export async function renderInvoicePdf(inv: InvoiceDocument, templateFile: string = DEFAULT_TEMPLATE): Promise<Buffer> {
-  const t = loadTemplate(templateFile);
+/** What a PDF says about itself. The creation date is the document's own date, not "now": a regenerated document is the same document. */
+export interface DocumentInfo {
+  title: string;
+  author: string;
+  subject: string;
+  createdOn: string;
+}
+
+/**
+ * Renders a template's sections with the given values: the engine behind the invoice and the
+ * termination notice. Table sections draw an invoice's lines, so they need `inv`.
+ */
+export async function renderTemplatePdf(t: InvoiceTemplate, values: Record<string, string>, info: DocumentInfo, inv?: InvoiceDocument): Promise<Buffer> {
   const fonts = loadFonts(t.fonts.regular, t.fonts.bold);
   const m = t.page.margins;
   const doc = new PDFDocument({
@@ -332,13 +344,7 @@ export async function renderInvoicePdf(inv: InvoiceDocument, templateFile: strin
     margins: m,
     font: null as unknown as string, // no Helvetica: pdfkit would parse its AFM for every document
     bufferPages: false,
-    info: {
-      Title: `${inv.number} ${inv.period}`,
-      Author: inv.operator.name,
-      Subject: `Шот / Счёт ${inv.number}, ${inv.account}`,
-      // The issue date, not "now": a reissued invoice is the same document.
-      CreationDate: new Date(`${inv.issuedOn}T00:00:00+05:00`),
-    },
+    info: { Title: info.title, Author: info.author, Subject: info.subject, CreationDate: new Date(`${info.createdOn}T00:00:00+05:00`) },
   });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -351,19 +357,34 @@ export async function renderInvoicePdf(inv: InvoiceDocument, templateFile: strin
   w.font(false, t.sizes.text);
   doc.x = m.left;
   doc.y = m.top;
-  const values = templateValues(inv, t);
   for (const section of t.sections) drawSection(w, section, inv, values);
   doc.end();
   await done;
   return Buffer.concat(chunks);
 }
 
+/** Renders one invoice to PDF bytes. */
+export async function renderInvoicePdf(inv: InvoiceDocument, templateFile: string = DEFAULT_TEMPLATE): Promise<Buffer> {
+  const t = loadTemplate(templateFile);
+  return renderTemplatePdf(t, templateValues(inv, t), {
+    title: `${inv.number} ${inv.period}`,
+    author: inv.operator.name,
+    subject: `Шот / Счёт ${inv.number}, ${inv.account}`,
+    createdOn: inv.issuedOn,
+  }, inv);
+}
+
+/** Writes a file under a temporary name, then renames it: the file is whole or absent. */
+export async function writeFileAtomically(file: string, bytes: Buffer): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, file);
+}
+
 /** Renders one invoice to its file: a temporary name first, then renamed, so the file is whole or absent. */
 export async function renderInvoiceFile(task: RenderTask): Promise<RenderResult> {
   const pdf = await renderInvoicePdf(task.invoice, task.template);
-  await mkdir(path.dirname(task.file), { recursive: true });
-  const tmp = `${task.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(tmp, pdf);
-  await rename(tmp, task.file);
+  await writeFileAtomically(task.file, pdf);
   return { file: task.file, bytes: pdf.length };
 }

@@ -1,0 +1,135 @@
+// Termination notices with the debt demand (cl. 23.6, 23.8): one PDF per termination by the
+// operator, from templates/notice.json, and the day's mailing list as CSV (email, phone, debt).
+// Derived from the access journal, so a notice lost to a crash after the termination was committed
+// is written by the next run (`esep notices`, or the next `run terminate` / `run day`).
+import path from 'node:path';
+import type { Db } from './../db/connection.js';
+import { findAccount } from '../db/accounts.js';
+import { journalRun, nowIso } from '../db/journal.js';
+import { asEntries, entriesOf } from '../db/ledger.js';
+import { getOperator } from '../db/operator.js';
+import { inTransaction } from '../db/connection.js';
+import { summarise } from '../domain/allocation.js';
+import { addDays, type IsoDate } from '../domain/dates.js';
+import { InputError } from '../domain/errors.js';
+import { formatTenge, toTengeString, type Tiyn } from '../domain/money.js';
+import { amountInWordsKk, amountInWordsRu } from '../domain/words.js';
+import { toExcelCsv } from '../io/csv.js';
+import { displayDate, loadTemplate, renderTemplatePdf, writeFileAtomically } from '../io/pdf/render.js';
+import { PROJECT_ROOT } from '../db/connection.js';
+
+export const NOTICE_TEMPLATE = path.join(PROJECT_ROOT, 'templates', 'notice.json');
+
+/** The demand gives the subscriber this many calendar days to pay (the contract names no term; decision in the README). */
+export const PAY_WITHIN_DAYS = 10;
+
+export interface NoticeRow {
+  account: string;
+  issuedOn: IsoDate;
+  debt: Tiyn;
+  penaltyDebt: Tiyn;
+  equipmentReturnBy: IsoDate | null;
+  file: string;
+}
+
+/** Why the operator terminated, as the notice says it, from the access event's reason. */
+function reasons(reason: string): { kk: string; ru: string } {
+  if (reason.startsWith('two consecutive invoices')) {
+    return { kk: 'қатарынан екі ай қызметтер үшін төлем жасалмады', ru: 'услуги не оплачены два месяца подряд' };
+  }
+  return { kk: 'дербес шотта қаражат болмауына байланысты қызмет екі ай бойы тоқтатылды', ru: 'оказание услуг приостановлено два месяца подряд из-за отсутствия средств на лицевом счёте' };
+}
+
+/**
+ * Writes the notice of every termination by the operator since `since` that has none yet, and the
+ * mailing CSV of each day that got one. Returns the notices written.
+ */
+export async function writeTerminationNotices(db: Db, dir: string, since: IsoDate): Promise<NoticeRow[]> {
+  const operator = getOperator(db);
+  const due = db.sqlite
+    .prepare(
+      `SELECT e.account, e.value_date AS day, e.reason FROM access_events e
+        JOIN accounts a ON a.account = e.account
+        WHERE e.event = 'terminate' AND a.terminated_by = 'operator' AND e.value_date >= ?
+          AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.account = e.account AND n.kind = 'termination' AND n.issued_on = e.value_date)
+        ORDER BY e.value_date, e.account`,
+    )
+    .all(since) as { account: string; day: IsoDate; reason: string }[];
+  if (due.length === 0) return [];
+  if (!operator) throw new InputError('no operator requisites: run `esep import operator FILE.json` or set them in the configuration');
+  const template = loadTemplate(NOTICE_TEMPLATE);
+  const written: NoticeRow[] = [];
+  for (const n of due) {
+    const a = findAccount(db, n.account)!;
+    const s = summarise(asEntries(entriesOf(db, n.account)), n.day);
+    const debt = s.debt + s.penaltyDebt;
+    const why = reasons(n.reason);
+    const values: Record<string, string> = {
+      notice_date: displayDate(n.day),
+      operator_name: operator.name,
+      operator_bin: operator.bin,
+      operator_iban: operator.iban,
+      operator_bank: operator.bank,
+      operator_bic: operator.bic,
+      operator_kbe: operator.kbe,
+      operator_knp: operator.knp,
+      operator_address: operator.address,
+      operator_phone: operator.phone,
+      operator_site: operator.site,
+      subscriber_name: a.name,
+      subscriber_iin: a.iin,
+      account: a.account,
+      address: a.address,
+      terminated_on: displayDate(n.day),
+      reason_kk: why.kk,
+      reason_ru: why.ru,
+      principal: formatTenge(s.debt),
+      penalties: formatTenge(s.penaltyDebt),
+      debt: formatTenge(debt),
+      debt_words_kk: amountInWordsKk(debt),
+      debt_words_ru: amountInWordsRu(debt),
+      pay_by: displayDate(addDays(n.day, PAY_WITHIN_DAYS)),
+      equipment_return_by: a.equipmentReturnBy ? displayDate(a.equipmentReturnBy) : '',
+    };
+    const file = path.join(dir, n.day, `notice-${a.account}.pdf`);
+    const pdf = await renderTemplatePdf(template, values, {
+      title: `Хабарлама / Уведомление ${a.account}`,
+      author: operator.name,
+      subject: `Шартты бұзу / Расторжение договора, ${a.account}`,
+      createdOn: n.day,
+    });
+    await writeFileAtomically(file, pdf);
+    const row: NoticeRow = { account: a.account, issuedOn: n.day, debt, penaltyDebt: s.penaltyDebt, equipmentReturnBy: a.equipmentReturnBy, file };
+    inTransaction(db, () => {
+      db.sqlite
+        .prepare(
+          `INSERT INTO notices (account, kind, issued_on, debt, penalty_debt, equipment_return_by, file) VALUES (?, 'termination', ?, ?, ?, ?, ?)
+           ON CONFLICT (account, kind, issued_on) DO NOTHING`,
+        )
+        .run(row.account, row.issuedOn, row.debt, row.penaltyDebt, row.equipmentReturnBy, row.file);
+      journalRun(db, 'notice', `${row.account} ${row.issuedOn}`, nowIso(), { debt_tiyn: debt });
+    });
+    written.push(row);
+  }
+  for (const day of new Set(written.map((w) => w.issuedOn))) await writeMailingList(db, dir, day);
+  return written;
+}
+
+/** The day's mailing list: one row per notice, for the letters and calls (cl. 23.8). */
+export async function writeMailingList(db: Db, dir: string, day: IsoDate): Promise<string> {
+  const rows = db.sqlite
+    .prepare(
+      `SELECT n.account, s.name, a.email, a.phone, a.address, n.debt, n.penalty_debt AS penaltyDebt, n.equipment_return_by AS returnBy, n.file
+         FROM notices n JOIN accounts a ON a.account = n.account JOIN subscribers s ON s.iin = a.iin
+        WHERE n.kind = 'termination' AND n.issued_on = ? ORDER BY n.account`,
+    )
+    .all(day) as { account: string; name: string; email: string | null; phone: string | null; address: string; debt: number; penaltyDebt: number; returnBy: string | null; file: string }[];
+  const file = path.join(dir, day, `mailing-${day}.csv`);
+  const csv = toExcelCsv(
+    ['account', 'name', 'email', 'phone', 'address', 'debt', 'penalty_debt', 'equipment_return_by', 'notice'],
+    rows.map((r) => [r.account, r.name, r.email ?? '', r.phone ?? '', r.address, toTengeString(r.debt), toTengeString(r.penaltyDebt), r.returnBy ?? '', path.basename(r.file)]),
+    { delimiter: ';' },
+  );
+  await writeFileAtomically(file, Buffer.from(csv, 'utf8'));
+  return file;
+}
