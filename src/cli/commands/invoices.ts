@@ -1,9 +1,9 @@
 // `esep run invoices --period P [--date D] [--out DIR] [--reissue] [--dry-run]`: month-end.
 import type { Command } from 'commander';
-import type { Counts } from '../../db/journal.js';
+import { acquireLock, type Counts } from '../../db/journal.js';
 import { formatTenge } from '../../domain/money.js';
-import { runInvoices } from '../../jobs/invoices.js';
-import { globals, periodOption, print, printJson, withDb, dateOption } from '../context.js';
+import { monthEndBackup } from '../../jobs/backup.js';
+import { configOf, globals, periodOption, print, printJson, withDb, dateOption } from '../context.js';
 import { terminalProgress } from '../progress.js';
 
 const n = (c: Counts, k: string) => c[k] ?? 0;
@@ -28,6 +28,20 @@ export function registerRunInvoices(run: Command): void {
       const period = periodOption(options.period);
       const issuedOn = options.date === undefined ? undefined : dateOption(options.date);
       await withDb(cmd, async (db) => {
+        // The month-end backup (backup.before_month_end), before anything is written; none for a dry
+        // run or --reissue (they issue nothing). Taken under the writer lock, so a run that would only
+        // exit 75 (busy) takes none and prunes nothing.
+        let backup: { file: string; taken: boolean } | null = null;
+        if (!options.dryRun && !options.reissue) {
+          const release = acquireLock(db, 'invoices');
+          try {
+            backup = await monthEndBackup(db, configOf(cmd), period);
+          } finally {
+            release();
+          }
+        }
+        // loaded on use: pdfkit, fontkit and the worker pool are heavy for every other command
+        const { runInvoices } = await import('../../jobs/invoices.js');
         const result = await runInvoices(db, {
           period,
           issuedOn,
@@ -48,8 +62,10 @@ export function registerRunInvoices(run: Command): void {
             threads: result.threads,
             registry: result.registry,
             failures: result.failures,
+            backup,
           });
         } else {
+          if (backup?.taken) print(`backup: ${backup.file}`);
           print(`${result.dryRun ? 'dry run, nothing written: ' : ''}invoices ${period} (issued ${result.issuedOn}): ${describeInvoices(result.counts)}`);
           if (result.registry) print(`registry: ${result.registry}`);
           for (const f of result.failures) print(`PDF failed: ${f.number} (account ${f.account}): ${f.error}`);

@@ -5,7 +5,6 @@ import { runDebit } from '../../jobs/debit.js';
 import { runPenalties } from '../../jobs/penalties.js';
 import { runSuspend, runTerminate, type Termination } from '../../jobs/collection.js';
 import { runDay } from '../../jobs/day.js';
-import { writeTerminationNotices } from '../../jobs/notices.js';
 import { workingCalendar } from '../../config/calendar.js';
 import type { Db } from '../../db/connection.js';
 import { addDays } from '../../domain/dates.js';
@@ -77,6 +76,7 @@ async function announce(cmd: Command, db: Db, terminated: Termination[], since: 
   if (!json) for (const t of terminated) print(`terminated ${t.account} on ${t.date}: ${t.reason}`);
   if (dryRun) return;
   const dir = configOf(cmd).output.notices_dir;
+  const { writeTerminationNotices } = await import('../../jobs/notices.js'); // pdfkit, loaded on use
   const written = await writeTerminationNotices(db, dir, since);
   if (!json && written.length > 0) print(`${written.length} termination notice(s) with the debt demand under ${dir}`);
 }
@@ -144,6 +144,7 @@ export function registerNotices(program: Command): void {
       const since = options.since === undefined ? addDays(dateOption(undefined), -30) : dateOption(options.since, '--since');
       await withDb(cmd, async (db) => {
         const dir = configOf(cmd).output.notices_dir;
+        const { writeTerminationNotices } = await import('../../jobs/notices.js');
         const written = await writeTerminationNotices(db, dir, since);
         if (globals(cmd).json) printJson(written);
         else print(`${written.length} termination notice(s) written under ${dir}`);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { InputError } from '../../domain/errors.js';
 import { BILLING_TZ } from '../../domain/dates.js';
-import { Scheduler, type LogFormat } from '../../jobs/schedule.js';
+import type { LogFormat } from '../../jobs/schedule.js';
 import { configOf, dbPath, positiveInt, withDb } from '../context.js';
 
 interface ScheduleOptions {
@@ -44,6 +44,7 @@ export function registerSchedule(program: Command): void {
       const config = configOf(cmd);
       // the database must exist; the configuration's operator is applied here once
       withDb(cmd, () => undefined);
+      const { Scheduler } = await import('../../jobs/schedule.js');
       const scheduler = new Scheduler({
         dbPath: path.resolve(dbPath(cmd)),
         configFile: config.file,
