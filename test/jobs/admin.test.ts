@@ -82,6 +82,17 @@ describe('tariffs (cl. 23.14, 28)', () => {
     expect(book.priceOn('NET', '2026-12-01')).toMatchObject({ monthlyFee: 550_000, portFee: 30_000 });
   });
 
+  it('refuses a discontinuation without a successor that can take the accounts', () => {
+    expect(message(() => discontinue(db, 'NET', 'NET', '2026-12-01', '2026-11-01'))).toContain('--successor: must be another tariff');
+    expect(message(() => discontinue(db, 'NET', 'GONE', '2026-12-01', '2026-11-01'))).toContain('--successor: no tariff "GONE"');
+    expect(message(() => discontinue(db, 'NOPE', 'NEW', '2026-12-01', '2026-11-01'))).toContain('CODE: no tariff "NOPE"');
+    discontinue(db, 'NEW', 'NET', '2026-12-01', '2026-11-01');
+    expect(message(() => discontinue(db, 'NET', 'NEW', '2027-01-01', '2026-11-01'))).toContain('tariff NEW is itself discontinued from 2026-12-01');
+    expect(message(() => reprice(db, 'NEW', { monthlyFee: 1 }, '2027-01-01', '2026-11-01'))).toContain('tariff NEW is discontinued from 2026-12-01');
+    reprice(db, 'NET', { monthlyFee: 550_000 }, '2027-01-01', '2026-11-01');
+    expect(message(() => reprice(db, 'NET', { monthlyFee: 1 }, '2026-12-15', '2026-11-01'))).toContain('tariff NET already has a price from 2027-01-01');
+  });
+
   it('moves a discontinued tariff\u2019s accounts to the successor from the effective date', async () => {
     addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
     expect(message(() => discontinue(db, 'NET', 'NEW', '2026-11-20', '2026-11-01'))).toContain('no earlier than 2026-12-01');
@@ -103,6 +114,14 @@ describe('termination at the subscriber\u2019s request (cl. 10, 35, 17.4)', () =
     // 4 Jan (2 Jan's move), so the 10th is Tue 5 Jan 2027
     expect(row('A')).toEqual({ status: 'terminated', terminatedOn: '2026-12-18', terminatedBy: 'subscriber', refundDueOn: '2027-01-05', requested: null });
     expect(message(() => terminateBySubscriber(db, 'A', '2026-12-19', calendar))).toContain('was terminated on 2026-12-18');
+  });
+
+  it('counts the refund deadline across Nauryz', () => {
+    addAccount(db, 'N', { tariff: 'NET', connectedOn: '2026-01-01' });
+    terminateBySubscriber(db, 'N', '2026-03-19', calendar);
+    // after Thu 19 Mar 2026: Fri 20 (1); 23 Mar (Nauryz, a Monday) and 24, 25 Mar (21 and 22 Mar moved
+    // off the weekend) are days off; 26 (2), 27 (3), 30 (4), 31 (5), 1 Apr (6), 2 (7), 3 (8), 6 (9), 7 (10)
+    expect(row('N')).toMatchObject({ refundDueOn: '2026-04-07' });
   });
 
   it('with rented equipment out, charges run to its hand-over', async () => {
