@@ -70,16 +70,21 @@ export async function runPenalties(db: Db, options: PenaltyOptions): Promise<Job
   return runJob(db, { job: 'penalties', scope: date, dryRun: options.dryRun, progress: options.progress }, (ctx) => {
     const rules = penaltyRules(db);
     const size = batchSize();
-    // An account whose facts did not change since the last completed run, that owes nothing and was
-    // never charged a penalty, cannot have one: every invoice is paid from the start of every later
-    // day. Only the others are replayed. The run records the ledger's high-water mark for the next one.
+    // Only accounts whose penalties can differ from what is posted are replayed. One is left out when
+    // it owes nothing now, was never charged a penalty, and nothing that could change an invoice's
+    // unpaid principal came since the last completed run: no new credit, no new charge dated in an
+    // invoiced period (a charge of a later day never takes money from older ones, cl. 16), and no
+    // credit dated after that run's day. Then every invoice is paid from the start of every later day.
+    // The run records the ledger's high-water mark for the next one.
     const since = lastCompletedRun(db, date);
     const mark = (db.sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM ledger').get() as { id: number }).id;
     ctx.batch(() => ({ ledger_mark: mark }));
-    const unchanged = db.sqlite.prepare(
+    const quiet = db.sqlite.prepare(
       `SELECT a.balance >= 0
           AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.account = a.account AND l.kind = 'penalty')
-          AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.account = a.account AND l.id > @mark) AS quiet
+          AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.account = a.account AND l.amount > 0 AND (l.id > @mark OR l.value_date > @day))
+          AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.account = a.account AND l.id > @mark
+                AND l.value_date <= (SELECT MAX(period) FROM invoices i WHERE i.account = a.account) || '-31') AS quiet
          FROM accounts a WHERE a.account = @account`,
     );
     let after = '';
@@ -87,7 +92,7 @@ export async function runPenalties(db: Db, options: PenaltyOptions): Promise<Job
       const page = accountsWithDueInvoices(db, date, after, size);
       if (page.length === 0) break;
       after = page[page.length - 1]!;
-      const accounts = since === null ? page : page.filter((account) => !(unchanged.get({ account, mark: since }) as { quiet: number }).quiet);
+      const accounts = since === null ? page : page.filter((account) => !(quiet.get({ account, mark: since.mark, day: since.day }) as { quiet: number }).quiet);
       if (accounts.length === 0) continue;
       if (accounts.length === 0) break;
       ctx.batch(() => {
@@ -101,12 +106,12 @@ export async function runPenalties(db: Db, options: PenaltyOptions): Promise<Job
   });
 }
 
-/** The ledger mark of the last completed penalty run for a date up to `date`, or null. */
-function lastCompletedRun(db: Db, date: IsoDate): number | null {
+/** The ledger mark and day of the last completed penalty run for a day up to `date`, or null. */
+function lastCompletedRun(db: Db, date: IsoDate): { mark: number; day: IsoDate } | null {
   const row = db.sqlite
-    .prepare(`SELECT counts FROM job_runs WHERE job = 'penalties' AND outcome = 'ok' AND scope <= ? ORDER BY id DESC LIMIT 1`)
-    .get(date) as { counts: string } | undefined;
+    .prepare(`SELECT scope, counts FROM job_runs WHERE job = 'penalties' AND outcome = 'ok' AND scope <= ? ORDER BY id DESC LIMIT 1`)
+    .get(date) as { scope: string; counts: string } | undefined;
   if (!row) return null;
   const mark = (JSON.parse(row.counts) as Record<string, number>).ledger_mark;
-  return typeof mark === 'number' ? mark : null;
+  return typeof mark === 'number' ? { mark, day: row.scope } : null;
 }

@@ -80,6 +80,38 @@ describe('run penalties', () => {
     expect(verify(db)).toEqual([]);
   });
 
+  it('a payment dated after the last run\u2019s day does not hide the first overdue day\u2019s penalty', async () => {
+    addAccount(db, 'Q', { method: 'credit', tariff: 'NET', connectedOn: '2026-09-01' });
+    post('Q', '2026-10-31', 'monthly_fee', -500_000);
+    invoice('Q', '2026-10', '2026-11-27', 500_000);
+    // 5 025 ₸ with value date 28 Nov (imported that day), but the penalty job then runs for the 27th
+    post('Q', '2026-11-28', 'payment', 502_500);
+    await runPenalties(db, { date: '2026-11-27' });
+    expect(penalties('Q')).toEqual([]);
+    // 28 Nov is overdue and the payment does not count at the start of its own value date:
+    // 0.5% × 5 000 = 25 ₸
+    await runPenalties(db, { date: '2026-11-28' });
+    expect(penalties('Q')).toEqual([{ day: '2026-11-28', amount: -2_500 }]);
+    // the payment pays that 25 ₸ penalty first, then the 5 000 ₸: paid from the 29th, nothing more
+    await runPenalties(db, { date: '2026-12-10' });
+    expect(penalties('Q')).toEqual([{ day: '2026-11-28', amount: -2_500 }]);
+  });
+
+  it('leaves out accounts that owe nothing and changed nothing, without missing a backdated charge', async () => {
+    creditAccount('C');
+    post('C', '2026-11-20', 'payment', 1_100_000); // 11 000 ₸: both months and 1 000 ₸ more, before any due date
+    await runPenalties(db, { date: '2026-11-26' });
+    expect(penalties('C')).toEqual([]);
+    // a 1 000 ₸ charge found later, dated in October (an invoiced period): the account is replayed,
+    // and the prepaid 1 000 ₸ covers it, so still no penalty
+    inTransaction(db, () => postEntries(db, [{ account: 'C', valueDate: '2026-10-15', kind: 'backbill', amount: -100_000, key: 'bb' }]));
+    const r = await runPenalties(db, { date: '2026-11-27' });
+    expect(r.counts.accounts).toBe(1);
+    expect(penalties('C')).toEqual([]);
+    // nothing new: the account is left out
+    expect((await runPenalties(db, { date: '2026-11-28' })).counts.accounts ?? 0).toBe(0);
+  });
+
   it('never more than 30 penalty days per invoice', async () => {
     creditAccount('C');
     await runPenalties(db, { date: '2027-02-28' });
