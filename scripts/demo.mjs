@@ -15,10 +15,16 @@ const accounts = process.env.ESEP_DEMO_ACCOUNTS ?? '200';
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
+// Everything the commands write by default (invoices, notices, month-end backups) goes under demo/.
+const config = path.join(out, 'esep.config.json');
+writeFileSync(
+  config,
+  `${JSON.stringify({ output: { invoices_dir: 'invoices', notices_dir: 'notices', backups_dir: 'backups' }, backup: { keep: 3 } }, null, 2)}\n`,
+);
 
 function esep(...args) {
   console.log(`\n$ esep ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'esep'), '--db', db, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'esep'), '--db', db, '--config', config, ...args], { encoding: 'utf8' });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   if (r.status !== 0) {
@@ -75,7 +81,7 @@ esep('payments', 'import', statement(path.join(out, 'statement-2026-09.csv'), pr
 // 3. September: the nightly jobs, then September's invoices issued on 1 October; every credit
 //    subscriber pays them in October.
 esep('run', 'day', '--date', '2026-09-30');
-esep('run', 'invoices', '--period', '2026-09', '--date', '2026-10-01', '--out', path.join(out, 'invoices'));
+esep('run', 'invoices', '--period', '2026-09', '--date', '2026-10-01');
 const september = invoiced('2026-09');
 const october = credit
   .filter((s) => (september.get(s.account) ?? 0) > 0)
@@ -85,7 +91,7 @@ esep('payments', 'import', statement(path.join(out, 'statement-2026-10.csv'), oc
 // 4. October: the nightly jobs and October's invoices. In November most credit subscribers pay by
 //    the 25th, some late, some not at all; one payment names nothing a statement can match.
 esep('run', 'day', '--date', '2026-10-31');
-esep('run', 'invoices', '--period', '2026-10', '--date', '2026-11-01', '--out', path.join(out, 'invoices'));
+esep('run', 'invoices', '--period', '2026-10', '--date', '2026-11-01');
 const octoberInvoices = invoiced('2026-10');
 const november = credit.flatMap((s, i) => {
   const due = octoberInvoices.get(s.account) ?? 0;
@@ -99,12 +105,16 @@ esep('payments', 'unmatched');
 esep('run', 'day', '--date', '2026-11-30');
 
 // 5. What the accountant looks at.
-const debtors = spawnSync(process.execPath, [path.join(root, 'bin', 'esep'), '--db', db, 'debtors', '--date', '2026-11-30']).stdout;
+const debtors = spawnSync(process.execPath, [path.join(root, 'bin', 'esep'), '--db', db, '--config', config, 'debtors', '--date', '2026-11-30']).stdout;
 writeFileSync(path.join(out, 'debtors.csv'), debtors);
 esep('account', 'show', subscribers[0].account, '--date', '2026-11-30');
+// 6. Delivery, looked at before the first real send: each message as an .eml file.
+esep('send', 'invoices', '--period', '2026-10', '--date', '2026-11-30', '--dry-run', path.join(out, 'outbox'));
+esep('send', 'notices', '--date', '2026-11-30', '--dry-run', path.join(out, 'outbox'));
 esep('verify');
 
 console.log(`
 demo database:  ${path.relative(process.cwd(), db)}
 invoices (PDF): ${path.relative(process.cwd(), path.join(out, 'invoices'))}/2026-09/ and 2026-10/, with registry CSVs
+emails (.eml):  ${path.relative(process.cwd(), path.join(out, 'outbox'))}/ (a dry run: nothing was sent)
 debtors (CSV):  ${path.relative(process.cwd(), path.join(out, 'debtors.csv'))} (${debtors.toString().trim().split('\n').length - 1} accounts)`);

@@ -17,6 +17,8 @@ import { registerConfig } from './commands/config.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerDebtors } from './commands/debtors.js';
 import { registerAdmin } from './commands/admin.js';
+import { registerSend } from './commands/send.js';
+import { registerOutbox } from './commands/outbox.js';
 
 export const EXIT = { ok: 0, failed: 1, input: 2, busy: 75 } as const;
 
@@ -47,6 +49,8 @@ export function buildProgram(): Command {
   registerDebtors(program);
   registerNotices(program);
   registerAdmin(program, account);
+  registerSend(program);
+  registerOutbox(program);
   for (const cmd of program.commands) applyExitOverride(cmd);
   return program;
 }

@@ -52,12 +52,19 @@ const COLUMNS = `id, identity, format, bank_ref AS bankRef, value_date AS valueD
 
 export type NewPayment = Omit<PaymentRow, 'id' | 'importedAt' | 'assignedAt'>;
 
-/** Inserts a payment unless its identity is known; returns its id, or null when it was known. */
+/**
+ * Inserts a payment unless its identity is known; returns its id, or null when it was known.
+ * A known identity is looked for first (NOT EXISTS) rather than left to ON CONFLICT alone: with
+ * AUTOINCREMENT an upsert that does nothing still uses up an id, so a statement imported again (a
+ * rerun after a crash) would shift the ids, and with them the ledger keys payment:ID, of every
+ * payment imported after it, and the figures would differ from an uninterrupted run's.
+ */
 export function insertPayment(db: Db, p: NewPayment): number | null {
   const result = stmt(
     db,
     `INSERT INTO payments (identity, format, bank_ref, value_date, amount, account, status, matched_by, payer_iin, payer_name, purpose, file, line)
-       VALUES (@identity, @format, @bankRef, @valueDate, @amount, @account, @status, @matchedBy, @payerIin, @payerName, @purpose, @file, @line)
+       SELECT @identity, @format, @bankRef, @valueDate, @amount, @account, @status, @matchedBy, @payerIin, @payerName, @purpose, @file, @line
+        WHERE NOT EXISTS (SELECT 1 FROM payments WHERE identity = @identity)
        ON CONFLICT (identity) DO NOTHING`,
   ).run(p);
   return result.changes === 1 ? Number(result.lastInsertRowid) : null;

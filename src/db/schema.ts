@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ENTRY_KINDS, type EntryKind } from '../domain/entries.js';
+import { DOCUMENT_KINDS, OUTBOX_STATES } from '../domain/outbox.js';
 
 const createdAt = () =>
   text('created_at')
@@ -284,6 +285,45 @@ export const notices = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('notices_account_kind_day').on(t.account, t.kind, t.issuedOn)],
+);
+
+/**
+ * Email delivery (cl. 14, 23.8): one message per document and recipient. `recipient` is '' when the
+ * account has no email (state no_address: delivered on paper). `message_id` is made when the row is
+ * queued and kept for every resend. States and transitions: src/domain/outbox.ts.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    docKind: text('doc_kind', { enum: DOCUMENT_KINDS }).notNull(),
+    /** invoices.id or notices.id. */
+    docId: integer('doc_id').notNull(),
+    account: text('account')
+      .notNull()
+      .references(() => accounts.account),
+    /** The invoice's period, or the month of the notice: what `esep outbox --period` selects. */
+    period: text('period').notNull(),
+    recipient: text('recipient').notNull(),
+    state: text('state', { enum: OUTBOX_STATES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** ISO instant before which a transient failure is not retried; null = at the next run. */
+    nextAttemptAt: text('next_attempt_at'),
+    lastAttemptAt: text('last_attempt_at'),
+    /** The server's last reply (or the connection error), kept for `esep outbox`. */
+    lastReply: text('last_reply'),
+    /** When our SMTP server accepted it (cl. 23.8: a notice counts as delivered from then, bounce or not). */
+    sentAt: text('sent_at'),
+    messageId: text('message_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('outbox_document_recipient').on(t.docKind, t.docId, t.recipient),
+    uniqueIndex('outbox_message_id').on(t.messageId),
+    index('outbox_state').on(t.state, t.nextAttemptAt),
+    index('outbox_period').on(t.period, t.docKind),
+    check('outbox_no_address', sql`(${t.state} = 'no_address') = (${t.recipient} = '')`),
+  ],
 );
 
 /** Suspensions, restorations and terminations, for the network team (`esep access`). */

@@ -1,5 +1,7 @@
 // Runs the built `esep` binary (bin/esep → dist/) as a separate process, as cron and scripts do.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,8 +14,18 @@ export interface Run {
   stderr: string;
 }
 
+/**
+ * The folder the binary runs in: a temporary one, so that what a command writes by default
+ * (invoices/, notices/, backups/ under the working folder) never lands in the repository.
+ */
+let workdir: string | undefined;
+function cwd(): string {
+  workdir ??= mkdtempSync(path.join(tmpdir(), 'esep-cwd-'));
+  return workdir;
+}
+
 export function esep(db: string, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], { encoding: 'utf8', env: { ...process.env, ESEP_DB: '' } });
+  const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], { encoding: 'utf8', cwd: cwd(), env: { ...process.env, ESEP_DB: '', ESEP_CONFIG: '' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

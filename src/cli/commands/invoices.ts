@@ -21,10 +21,10 @@ export function registerRunInvoices(run: Command): void {
     .description('month-end: monthly fees of credit accounts, installation, bundles; one invoice per account active in P, as PDF, and the registry CSV (cl. 13–15, 18)')
     .requiredOption('--period <YYYY-MM>', 'the period to invoice')
     .option('--date <date>', 'the issue date (default: the first day of the next month)')
-    .option('--out <dir>', 'where the PDFs and the registry go (DIR/P/)', 'invoices')
+    .option('--out <dir>', 'where the PDFs and the registry go (DIR/P/); default the configuration\'s output.invoices_dir')
     .option('--reissue', "regenerate every PDF of the period with the same numbers and figures")
     .option('--dry-run', 'compute and count; write nothing')
-    .action(async (options: { period: string; date?: string; out: string; reissue?: boolean; dryRun?: boolean }, cmd: Command) => {
+    .action(async (options: { period: string; date?: string; out?: string; reissue?: boolean; dryRun?: boolean }, cmd: Command) => {
       const period = periodOption(options.period);
       const issuedOn = options.date === undefined ? undefined : dateOption(options.date);
       await withDb(cmd, async (db) => {
@@ -45,7 +45,7 @@ export function registerRunInvoices(run: Command): void {
         const result = await runInvoices(db, {
           period,
           issuedOn,
-          outDir: options.out,
+          outDir: options.out ?? configOf(cmd).output.invoices_dir,
           reissue: options.reissue,
           dryRun: options.dryRun,
           progress: terminalProgress(),

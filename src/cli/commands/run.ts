@@ -67,9 +67,13 @@ export function describeTerminate(c: Counts): string {
   return `${n(c, 'terminated_credit')} credit and ${n(c, 'terminated_advance')} advance accounts terminated`;
 }
 
+/** How far back a run looks for terminations whose notice is still missing (a run killed after it committed them). */
+const NOTICE_LOOKBACK_DAYS = 30;
+
 /**
- * Terminations of a run: printed for the accountant, and their notices with the debt demand written
- * (with those of any earlier termination whose notice is missing since `since`).
+ * Terminations of a run: printed for the accountant, and their notices with the debt demand written,
+ * together with those of any termination of the last 30 days before `since` whose notice is missing
+ * (a run killed after committing a termination, before writing its notice).
  */
 async function announce(cmd: Command, db: Db, terminated: Termination[], since: string, dryRun: boolean | undefined): Promise<void> {
   const json = globals(cmd).json;
@@ -77,7 +81,7 @@ async function announce(cmd: Command, db: Db, terminated: Termination[], since: 
   if (dryRun) return;
   const dir = configOf(cmd).output.notices_dir;
   const { writeTerminationNotices } = await import('../../jobs/notices.js'); // pdfkit, loaded on use
-  const written = await writeTerminationNotices(db, dir, since);
+  const written = await writeTerminationNotices(db, dir, addDays(since, -NOTICE_LOOKBACK_DAYS));
   if (!json && written.length > 0) print(`${written.length} termination notice(s) with the debt demand under ${dir}`);
 }
 
