@@ -59,7 +59,7 @@ export function demoPeople(fixturesDir: string = DEMO_FIXTURES_DIR): People {
 // Seeded randomness
 
 /** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

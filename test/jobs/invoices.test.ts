@@ -13,7 +13,7 @@ import { runInvoices, type InvoiceRunOptions } from '../../src/jobs/invoices.js'
 import { verify } from '../../src/jobs/verify.js';
 import { fontParseCount } from '../../src/io/pdf/fonts.js';
 import { inProcessRenderer, type Renderer } from '../../src/io/pdf/pool.js';
-import { IIN_A, IIN_B, IIN_C } from '../helpers/fixtures.js';
+import { IIN_A, IIN_B, IIN_C, TEST_OPERATOR } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
@@ -21,23 +21,7 @@ let db: Db;
 let out: string;
 let outCount = 0;
 
-const OPERATOR = {
-  name: 'ТОО «Мысал Телеком»',
-  bin: '190540012345',
-  iban: 'KZ12601A861000123456',
-  bank: 'АО «Народный Банк Казахстана»',
-  bic: 'HSBKKZKX',
-  kbe: '17',
-  knp: '859',
-  address: '050000, г. Алматы, пр. Абая, д. 52, офис 301',
-  phone: '+7 727 300 00 00',
-  site: 'www.example.kz',
-  email: 'billing@example.kz',
-  invoicePrefix: 'MT',
-  penaltyRate: '0.005',
-  penaltyCapDays: 30,
-  graceDays: 0,
-};
+const OPERATOR = TEST_OPERATOR;
 
 function tariff(code: string, monthly: number, opts: { port?: number; install?: number; thirdParty?: number; thirdPartyName?: string } = {}) {
   db.sqlite.prepare('INSERT INTO tariffs (code, name) VALUES (?, ?)').run(code, `Тариф ${code}`);

@@ -12,7 +12,7 @@ import { openDatabase, type Db } from '../../src/db/connection.js';
 import { messagesInState, paperDeliveries } from '../../src/db/outbox.js';
 import { saveOperator } from '../../src/db/operator.js';
 import { runSend, type SendOptions } from '../../src/jobs/send.js';
-import { IIN_A, IIN_B, IIN_C } from '../helpers/fixtures.js';
+import { IIN_A, IIN_B, IIN_C, TEST_OPERATOR } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
@@ -83,23 +83,7 @@ let clock: number;
 let waits: number[];
 const pdfs = new Map<string, Buffer>();
 
-const OPERATOR = {
-  name: 'ТОО «Мысал Телеком»',
-  bin: '190540012345',
-  iban: 'KZ12601A861000123456',
-  bank: 'АО «Народный Банк Казахстана»',
-  bic: 'HSBKKZKX',
-  kbe: '17',
-  knp: '859',
-  address: '050000, г. Алматы, пр. Абая, д. 52',
-  phone: '+7 727 300 00 00',
-  site: 'www.example.kz',
-  email: 'billing@example.kz',
-  invoicePrefix: 'MT',
-  penaltyRate: '0.005',
-  penaltyCapDays: 30,
-  graceDays: 0,
-};
+const OPERATOR = TEST_OPERATOR;
 
 function account(acc: string, iin: string, name: string, email: string | null) {
   db.sqlite.prepare('INSERT OR IGNORE INTO subscribers (iin, name) VALUES (?, ?)').run(iin, name);

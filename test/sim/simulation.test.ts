@@ -13,6 +13,7 @@
 //
 // Deterministic: the subscribers come from the demo generator with a fixed seed, the payments from
 // a seeded PRNG per account and period, so both runs draw the same; no PDF is rendered.
+import { mulberry32 } from '../../src/jobs/demo.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -44,14 +45,7 @@ const calendar = loadCalendar();
 function rng(...parts: (string | number)[]): () => number {
   let h = 1779033703 ^ SEED;
   for (const ch of parts.join('|')) h = Math.imul(h ^ ch.charCodeAt(0), 3432918353);
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(h);
 }
 const int = (r: () => number, min: number, max: number) => min + Math.floor(r() * (max - min + 1));
 
