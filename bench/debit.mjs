@@ -164,7 +164,7 @@ async function main() {
           (same ? 'yes' : `NO: ${summary(a)} vs ${summary(b)}`).padStart(13),
         ].join(' '),
       );
-      for (const f of [seed, a, b]) rmSync(f, { force: true });
+      for (const f of [seed, a, b]) for (const suffix of ['', '-wal', '-shm']) rmSync(`${f}${suffix}`, { force: true });
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
