@@ -11,7 +11,7 @@ import { fundsSuspensionExpires, overdueForSuspension, twoConsecutiveOverdue } f
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { addDays, type IsoDate } from '../domain/dates.js';
 import { batchSize } from './debit.js';
-import { runJob, type JobResult, type Progress } from './runner.js';
+import { accountPages, runJob, type JobResult, type Progress } from './runner.js';
 
 export interface DayJobOptions {
   date: IsoDate;
@@ -42,10 +42,7 @@ export async function runSuspend(db: Db, options: DayJobOptions): Promise<JobRes
         ORDER BY a.account LIMIT @limit`,
     );
     const setStatus = db.sqlite.prepare('UPDATE accounts SET status = ?, suspend_reason = ? WHERE account = ?');
-    let after = '';
-    for (;;) {
-      const rows = page.all({ date, after, limit: batchSize() }) as CandidateRow[];
-      if (rows.length === 0) break;
+    for (const rows of accountPages<CandidateRow>(page, { date }, batchSize())) {
       ctx.batch(() => {
         const counts: Counts = {};
         for (const a of rows) {
@@ -63,7 +60,6 @@ export async function runSuspend(db: Db, options: DayJobOptions): Promise<JobRes
         }
         return counts;
       });
-      after = rows[rows.length - 1]!.account;
     }
     // cl. 22.10: equipment not returned by its deadline is charged at its cost from the acceptance act
     const late = db.sqlite
@@ -156,10 +152,7 @@ export async function runTerminate(db: Db, options: TerminateOptions): Promise<J
     const suspendedSince = db.sqlite.prepare(
       `SELECT value_date AS d FROM access_events WHERE account = ? AND event IN ('suspend', 'restore') ORDER BY value_date DESC, id DESC LIMIT 1`,
     );
-    let after = '';
-    for (;;) {
-      const rows = page.all({ date, after, limit: batchSize() }) as CandidateRow[];
-      if (rows.length === 0) break;
+    for (const rows of accountPages<CandidateRow>(page, { date }, batchSize())) {
       ctx.batch(() => {
         const counts: Counts = {};
         for (const a of rows) {
@@ -179,7 +172,6 @@ export async function runTerminate(db: Db, options: TerminateOptions): Promise<J
         }
         return counts;
       });
-      after = rows[rows.length - 1]!.account;
     }
   });
 }

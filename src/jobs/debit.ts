@@ -12,7 +12,7 @@ import { decideDay, dailyFee, restores } from '../domain/daily-fee.js';
 import { addDays, eachDay, minDate, type IsoDate } from '../domain/dates.js';
 import type { Counts } from '../db/journal.js';
 import type { Tiyn } from '../domain/money.js';
-import { runJob, type JobResult, type Progress } from './runner.js';
+import { accountPages, runJob, type JobResult, type Progress } from './runner.js';
 
 export const DEFAULT_BATCH = 2000;
 
@@ -201,18 +201,13 @@ export async function runDebit(db: Db, options: DebitOptions): Promise<JobResult
       ctx.progress.start(total, `debit ${date}`);
     }
     const page = db.sqlite.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE ${pending} AND account > @after ORDER BY account LIMIT @limit`);
-    const size = batchSize();
-    let after = '';
-    for (;;) {
-      const rows = page.all({ date, after, limit: size }) as DebitAccount[];
-      if (rows.length === 0) break;
+    for (const rows of accountPages<DebitAccount>(page, { date }, batchSize())) {
       ctx.batch(() => {
         const counts: Counts = { accounts: rows.length };
         for (const a of rows) debiter.catchUp(a, date, counts);
         return counts;
       });
       ctx.progress.increment(rows.length);
-      after = rows[rows.length - 1]!.account;
     }
   });
 }

@@ -91,7 +91,8 @@ interface MonthEndAccount {
   terminatedOn: IsoDate | null;
 }
 
-interface InvoiceRow {
+/** A stored invoice: its figures (the columns of InvoiceFigures) and what it was issued to. */
+interface InvoiceRow extends StoredFigures {
   id: number;
   number: string;
   account: string;
@@ -99,15 +100,6 @@ interface InvoiceRow {
   final: number;
   issuedOn: IsoDate;
   dueOn: IsoDate;
-  openingBalance: Tiyn;
-  charges: Tiyn;
-  credits: Tiyn;
-  payments: Tiyn;
-  penalties: Tiyn;
-  closingBalance: Tiyn;
-  principal: Tiyn;
-  amountDue: Tiyn;
-  advisedTopup: Tiyn | null;
   ledgerThrough: number | null;
   file: string | null;
   method: Method;
@@ -119,6 +111,8 @@ interface InvoiceRow {
   iin: string;
   address: string;
 }
+
+type StoredFigures = Omit<InvoiceFigures, 'lines' | 'paymentLines' | 'penaltyLines'>;
 
 const ACTIVE = `a.connected_on <= @last AND (a.terminated_on IS NULL OR a.terminated_on > @first)`;
 

@@ -104,3 +104,21 @@ export async function runJob(db: Db, options: JobOptions, body: (ctx: JobContext
     release();
   }
 }
+
+/**
+ * Pages of accounts in key order (keyset pagination): `page` selects with `account > @after` and
+ * `LIMIT @limit`, ordered by account. Rows a batch changes never make a page skip or repeat one.
+ */
+export function* accountPages<T extends { account: string }>(
+  page: { all(params: Record<string, unknown>): unknown[] },
+  params: Record<string, unknown>,
+  limit: number,
+): Generator<T[]> {
+  let after = '';
+  for (;;) {
+    const rows = page.all({ ...params, after, limit }) as T[];
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.account;
+  }
+}
