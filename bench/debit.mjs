@@ -3,7 +3,9 @@
 // copy of the same database. Prints the time ratio, µs per account and peak memory.
 //   node bench/debit.mjs                  (N = 10 000, 100 000, 1 000 000)
 //   BENCH_ACCOUNTS=10000,50000 node bench/debit.mjs
+//   node bench/debit.mjs make FILE N; node --cpu-prof bench/debit.mjs job FILE   (to profile one side)
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +16,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, '..', 'dist');
 const DAY = '2026-11-25';
 const BATCH = 2000;
+const SUSPEND_REASON = 'funds: the balance is short of the daily fee (cl. 17.2)';
+const RESTORE_REASON = 'funds: the balance covers the daily fee (cl. 17.3)';
 
 async function openMigrated(file) {
   const { openDatabase } = await import(path.join(dist, 'db', 'connection.js'));
@@ -50,12 +54,20 @@ function child(mode, file) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-function summary(file) {
+/** A digest of every row either side writes (no ids, run ids or times), so that "same result" means row for row. */
+function digest(file) {
   const s = new Database(file, { readonly: true });
-  const row = s.prepare(`SELECT COUNT(*) AS n, SUM(amount) AS total FROM ledger WHERE value_date = ?`).get(DAY);
-  const suspended = s.prepare(`SELECT COUNT(*) AS n FROM accounts WHERE status = 'suspended'`).get().n;
+  const hash = createHash('sha256');
+  for (const sql of [
+    'SELECT key, account, value_date, kind, amount, memo FROM ledger ORDER BY key',
+    'SELECT account, balance, status, suspend_reason, debited_through FROM accounts ORDER BY account',
+    'SELECT key, account, value_date, event, reason FROM access_events ORDER BY key',
+  ]) {
+    for (const row of s.prepare(sql).raw().iterate()) hash.update(`${row.join('\t')}\n`);
+  }
+  const day = s.prepare(`SELECT COUNT(*) AS n, SUM(amount) AS total FROM ledger WHERE value_date = ?`).get(DAY);
   s.close();
-  return `${row.n} entries, ${row.total} tiyn, ${suspended} suspended`;
+  return { digest: hash.digest('hex'), text: `${day.n} entries, ${day.total} tiyn on ${DAY}` };
 }
 
 async function runJob(file) {
@@ -87,10 +99,14 @@ function runBaseline(file) {
         AND (l.value_date > @day OR (l.value_date = @day AND l.amount < 0 AND l.kind <> 'installation'))), 0) AS b
        FROM accounts a WHERE a.account = @account`,
   );
-  const insert = s.prepare(`INSERT INTO ledger (account, value_date, kind, amount, key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`);
+  const insert = s.prepare(
+    `INSERT INTO ledger (account, value_date, kind, amount, key, run_id, memo) VALUES (?, ?, ?, ?, ?, ?, 'NET') ON CONFLICT (key) DO NOTHING`,
+  );
   const bump = s.prepare('UPDATE accounts SET balance = balance + ? WHERE account = ?');
   const mark = s.prepare('UPDATE accounts SET debited_through = ?, status = ?, suspend_reason = ? WHERE account = ?');
-  const event = s.prepare(`INSERT INTO access_events (account, at, value_date, event, reason, key) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`);
+  const event = s.prepare(
+    `INSERT INTO access_events (account, at, value_date, event, reason, key, run_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+  );
   const journal = s.prepare(`INSERT INTO job_runs (job, scope, started_at, outcome) VALUES ('debit', ?, ?, 'running')`);
   const counts = s.prepare('UPDATE job_runs SET counts = ? WHERE id = ?');
   const runId = journal.run(DAY, new Date().toISOString()).lastInsertRowid;
@@ -111,13 +127,13 @@ function runBaseline(file) {
         let reason = r.reason;
         const kind = b >= fee ? 'daily_fee' : 'port_reservation';
         const amount = kind === 'daily_fee' ? fee : price.p;
-        if (amount > 0 && insert.run(r.account, DAY, kind, -amount, `day:${r.account}:${DAY}`).changes === 1) bump.run(-amount, r.account);
+        if (amount > 0 && insert.run(r.account, DAY, kind, -amount, `day:${r.account}:${DAY}`, runId).changes === 1) bump.run(-amount, r.account);
         if (kind === 'daily_fee' && status === 'suspended' && reason === 'funds') {
-          event.run(r.account, at, DAY, 'restore', 'funds', `restore:${r.account}:${DAY}`);
+          event.run(r.account, at, DAY, 'restore', RESTORE_REASON, `restore:${r.account}:${DAY}`, runId);
           status = 'active';
           reason = null;
         } else if (kind === 'port_reservation' && status === 'active') {
-          event.run(r.account, at, DAY, 'suspend', 'funds', `suspend:${r.account}:${DAY}`);
+          event.run(r.account, at, DAY, 'suspend', SUSPEND_REASON, `suspend:${r.account}:${DAY}`, runId);
           status = 'suspended';
           reason = 'funds';
         }
@@ -134,7 +150,8 @@ function runBaseline(file) {
 }
 
 async function main() {
-  const [mode, file] = process.argv.slice(2);
+  const [mode, file, n] = process.argv.slice(2);
+  if (mode === 'make') return makeDatabase(file, Number(n));
   if (mode === 'job') return runJob(file);
   if (mode === 'baseline') return runBaseline(file);
   const sizes = (process.env.BENCH_ACCOUNTS ?? '10000,100000,1000000').split(',').map(Number);
@@ -151,7 +168,8 @@ async function main() {
       copyFileSync(seed, b);
       const job = child('job', a);
       const loop = child('baseline', b);
-      const same = summary(a) === summary(b);
+      const [da, db] = [digest(a), digest(b)];
+      const same = da.digest === db.digest;
       console.log(
         [
           String(n).padStart(8),
@@ -161,7 +179,7 @@ async function main() {
           ((job.ms * 1000) / n).toFixed(1).padStart(13),
           job.maxRssMb.toFixed(0).padStart(13),
           loop.maxRssMb.toFixed(0).padStart(14),
-          (same ? 'yes' : `NO: ${summary(a)} vs ${summary(b)}`).padStart(13),
+          (same ? 'yes' : `NO: ${da.text} vs ${db.text}`).padStart(13),
         ].join(' '),
       );
       for (const f of [seed, a, b]) for (const suffix of ['', '-wal', '-shm']) rmSync(`${f}${suffix}`, { force: true });

@@ -121,7 +121,8 @@ export const accounts = sqliteTable(
   },
   (t) => [
     index('accounts_iin').on(t.iin),
-    index('accounts_method_status').on(t.method, t.status),
+    // The keyset pagers of the per-account jobs walk one method in account order (no sort per page).
+    index('accounts_method_account').on(t.method, t.account),
     check('accounts_suspend_reason', sql`(${t.status} = 'suspended') = (${t.suspendReason} IS NOT NULL)`),
   ],
 );
@@ -341,7 +342,12 @@ export const accessEvents = sqliteTable(
     key: text('key').notNull(),
     runId: integer('run_id'),
   },
-  (t) => [uniqueIndex('access_events_key').on(t.key), index('access_events_date').on(t.valueDate)],
+  (t) => [
+    uniqueIndex('access_events_key').on(t.key),
+    index('access_events_date').on(t.valueDate),
+    // the terminate job asks, per account, since when it has been suspended
+    index('access_events_account').on(t.account, t.valueDate),
+  ],
 );
 
 /** The job journal: one row per run of a job, written with its work. */
