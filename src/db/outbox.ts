@@ -160,6 +160,23 @@ export function noteReply(db: Db, id: number, reply: string): void {
   db.sqlite.prepare(`UPDATE outbox SET last_reply = ? WHERE id = ?`).run(reply, id);
 }
 
+/**
+ * The periods whose invoices still need a `send invoices` run: those with a message waiting for a
+ * retry (queued after a 4xx, or left in "sending" by a killed run), and `latest` (the newest
+ * invoiced period) if one of its invoices issued by `through` has a PDF and no message yet.
+ */
+export function invoicePeriodsToSend(db: Db, latest: Period | null, through: IsoDate): Period[] {
+  const periods = new Set(
+    (
+      db.sqlite
+        .prepare(`SELECT DISTINCT period FROM outbox WHERE state IN ('queued', 'sending') AND doc_kind = 'invoice' ORDER BY period`)
+        .all() as { period: Period }[]
+    ).map((r) => r.period),
+  );
+  if (latest !== null && documentsToQueue(db, { kind: 'invoice', period: latest, through }, 0, 1).length > 0) periods.add(latest);
+  return [...periods].sort();
+}
+
 // ---------------------------------------------------------------------------------------------
 // The report (`esep outbox`)
 

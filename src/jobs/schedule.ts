@@ -6,7 +6,9 @@
 //   has it (asked at run time: `esep run --help`), else `run debit`.
 // - On jobs.invoices_on_day at jobs.invoices_at, `run invoices --period <previous month>`, after an
 //   automatic backup (backup.before_month_end); then `send invoices` if jobs.send_invoices.
-// - After the daily jobs, `send notices` if jobs.send_notices.
+// - After the daily jobs, `send notices` if jobs.send_notices, and if jobs.send_invoices, `send
+//   invoices` for every period with an invoice still to email (a retry after a 4xx, the rest of a
+//   killed send): so a mail server that is down at month-end delays the invoices by a day, no more.
 // - At start, what was missed while it was down (domain/schedule.ts: missedRuns), oldest first.
 // - A job that exits 75 (busy: someone else holds the writer lock) is retried a few times after a delay.
 // - One log line per run, text or JSON.
@@ -16,7 +18,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config/config.js';
-import { openDatabase, PROJECT_ROOT } from '../db/connection.js';
+import { openDatabase, PROJECT_ROOT, type Db } from '../db/connection.js';
 import { BILLING_TZ, billingDayOf, type IsoDate, type Period } from '../domain/dates.js';
 import {
   cronExpressions,
@@ -26,6 +28,7 @@ import {
   type JournalFacts,
   type ScheduleSettings,
 } from '../domain/schedule.js';
+import { invoicePeriodsToSend } from '../db/outbox.js';
 import { autoBackup, MONTH_END_BACKUP_ENV } from './backup.js';
 
 export const ESEP_BIN = path.join(PROJECT_ROOT, 'bin', 'esep');
@@ -74,13 +77,16 @@ export function hasRunDay(): boolean {
   return r.status === 0 && /^\s+day\b/m.test(r.stdout);
 }
 
+/** The scope of the latest successful run of a job (a day or a period), or null. */
+function latestOk(db: Db, job: string): string | null {
+  return (db.sqlite.prepare(`SELECT MAX(scope) AS s FROM job_runs WHERE job = ? AND outcome = 'ok'`).get(job) as { s: string | null }).s;
+}
+
 /** What the journal says was done: the latest ok daily run (of `dailyJob`) and the latest ok month-end run. */
 export function journalFacts(dbPath: string, dailyJob: string): JournalFacts {
   const db = openDatabase(dbPath);
   try {
-    const latest = (job: string) =>
-      (db.sqlite.prepare(`SELECT MAX(scope) AS s FROM job_runs WHERE job = ? AND outcome = 'ok'`).get(job) as { s: string | null }).s;
-    return { lastDaily: latest(dailyJob), lastInvoiced: latest('invoices') };
+    return { lastDaily: latestOk(db, dailyJob), lastInvoiced: latestOk(db, 'invoices') };
   } finally {
     db.close();
   }
@@ -220,6 +226,9 @@ export class Scheduler {
       if (job.kind === 'daily' && this.options.config.jobs.send_notices) {
         this.enqueue({ job: 'send-notices', scope: job.scope, kind: 'send-notices' });
       }
+      if (job.kind === 'daily' && this.options.config.jobs.send_invoices) {
+        for (const period of this.invoicePeriodsToSend(job.scope)) this.enqueue({ job: 'send-invoices', scope: period, kind: 'send-invoices' });
+      }
       return;
     }
   }
@@ -248,6 +257,16 @@ export class Scheduler {
         return ['send', 'invoices', '--period', job.scope];
       case 'send-notices':
         return ['send', 'notices'];
+    }
+  }
+
+  /** The periods with invoices still to email (db/outbox.ts); read between two jobs. */
+  private invoicePeriodsToSend(day: IsoDate): Period[] {
+    const db = openDatabase(this.options.dbPath);
+    try {
+      return invoicePeriodsToSend(db, latestOk(db, 'invoices') as Period | null, day);
+    } finally {
+      db.close();
     }
   }
 

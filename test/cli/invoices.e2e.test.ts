@@ -4,9 +4,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pdfText } from '../helpers/pdf.js';
-import { esep, esepJson, ROOT } from '../helpers/cli.js';
-import { ACCOUNT_HEADER, IIN_A, IIN_B, TARIFFS_CSV } from '../helpers/fixtures.js';
-import { tempDir, writeText } from '../helpers/tmp.js';
+import { esep, esepJson, initWorld } from '../helpers/cli.js';
+import { ACCOUNT_HEADER, IIN_A, IIN_B } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
 
@@ -27,15 +27,12 @@ describe('esep run invoices', () => {
   const out = path.join(dir, 'invoices');
 
   it('issues, renders in worker threads, writes the registry, and verify passes', async () => {
-    expect(esep(db, 'init').code).toBe(0);
-    expect(esep(db, 'import', 'operator', path.join(ROOT, 'fixtures', 'demo', 'operator.json')).code).toBe(0);
-    expect(esep(db, 'import', 'tariffs', writeText(dir, 'tariffs.csv', TARIFFS_CSV)).code).toBe(0);
     const accounts = [
       ACCOUNT_HEADER,
       `1001,${IIN_A},Гауһар Әбенқызы,"г. Алматы, пр. Абая, 1",,,credit,HOME100,2026-10-16,yes`,
       `1002,${IIN_B},Иванова Мария,"г. Астана, ул. Кенесары, 5",,,advance,HOME300,2026-10-01,no`,
     ].join('\n');
-    expect(esep(db, 'import', 'accounts', writeText(dir, 'accounts.csv', accounts), '--date', '2026-10-01').code).toBe(0);
+    initWorld(db, dir, accounts, '2026-10-01');
 
     // an advance account's statement waits for the month's daily debits: bad usage, exit 2
     const early = esep(db, 'run', 'invoices', '--period', '2026-10', '--out', out);

@@ -1,20 +1,16 @@
 // Bank statements, suspense, refunds and transfers through the built binary (`npm run build` first).
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { esep, esepJson } from '../helpers/cli.js';
-import { TARIFFS_CSV } from '../helpers/fixtures.js';
-import { tempDir, writeText } from '../helpers/tmp.js';
-import { OPERATOR_JSON, statement, WORLD_ACCOUNTS } from '../jobs/payments-world.js';
+import { esep, esepJson, initWorld } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { statement, WORLD_ACCOUNTS } from '../jobs/payments-world.js';
 
 const dir = tempDir();
 const db = path.join(dir, 'payments.db');
 
 describe('esep payments, refunds, transfer', () => {
   it('sets up the world', () => {
-    expect(esep(db, 'init').code).toBe(0);
-    expect(esep(db, 'import', 'operator', OPERATOR_JSON).code).toBe(0);
-    expect(esep(db, 'import', 'tariffs', writeText(dir, 'tariffs.csv', TARIFFS_CSV)).code).toBe(0);
-    expect(esep(db, 'import', 'accounts', writeText(dir, 'accounts.csv', WORLD_ACCOUNTS), '--date', '2026-10-01').code).toBe(0);
+    initWorld(db, dir, WORLD_ACCOUNTS, '2026-10-01');
   });
 
   it('refuses a bad statement with exit 2, every problem with file, line and field, and applies nothing', () => {

@@ -3,15 +3,14 @@
 // back with mailparser. The binary runs asynchronously, as the server lives in this process.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, esep, esepJson, ROOT, type Run } from '../helpers/cli.js';
-import { ACCOUNT_HEADER, IIN_A, IIN_B, IIN_C, TARIFFS_CSV } from '../helpers/fixtures.js';
-import { tempDir, writeText } from '../helpers/tmp.js';
+import { BIN, esep, esepJson, initWorld, type Run } from '../helpers/cli.js';
+import { ACCOUNT_HEADER, IIN_A, IIN_B, IIN_C } from '../helpers/fixtures.js';
+import { startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../helpers/smtp.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
 const db = path.join(dir, 'send.db');
@@ -19,43 +18,18 @@ const out = path.join(dir, 'invoices');
 const PASSWORD = 'secret-Qw7';
 const SLOW = 120_000;
 
-const received: { to: string; raw: Buffer }[] = [];
-let server: SMTPServer;
+let smtp: TestSmtpServer;
+let received: ReceivedMessage[] = [];
 let port = 0;
 /** Every stdout and stderr of the binary in this file: none may contain the password. */
 const outputs: string[] = [];
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    secure: false,
-    authOptional: false,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'user' && auth.password === PASSWORD) callback(null, { user: 'user' });
-      else callback(Object.assign(new Error('Authentication failed'), { responseCode: 535 }));
-    },
-    onRcptTo(address, _session, callback) {
-      if (address.address.startsWith('unknown')) callback(Object.assign(new Error('5.1.1 user unknown'), { responseCode: 550 }));
-      else callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo[0]?.address ?? '', raw: Buffer.concat(chunks) });
-        callback(null, 'queued');
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as AddressInfo).port;
+  smtp = await startSmtpServer({ user: 'user', password: PASSWORD });
+  ({ received, port } = smtp);
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => smtp.close());
 
 /** The binary, run without blocking this process's event loop (the SMTP server answers meanwhile). */
 function esepAsync(env: Record<string, string>, ...args: string[]): Promise<Run> {
@@ -76,16 +50,13 @@ const smtpEnv = () => ({ ESEP_SMTP_URL: `smtp://user:${PASSWORD}@127.0.0.1:${por
 
 describe('esep send invoices / esep outbox', () => {
   it('sets up a month with rendered invoices', () => {
-    expect(esep(db, 'init').code).toBe(0);
-    expect(esep(db, 'import', 'operator', path.join(ROOT, 'fixtures', 'demo', 'operator.json')).code).toBe(0);
-    expect(esep(db, 'import', 'tariffs', writeText(dir, 'tariffs.csv', TARIFFS_CSV)).code).toBe(0);
     const accounts = [
       ACCOUNT_HEADER,
       `1001,${IIN_A},Гауһар Әбенқызы,"г. Алматы, пр. Абая, 1",gauhar@example.kz,,credit,HOME100,2026-10-16,yes`,
       `1002,${IIN_B},Иванова Мария,"г. Астана, ул. Кенесары, 5",unknown@example.kz,,advance,HOME300,2026-10-01,no`,
       `1003,${IIN_C},Өмірзақ Ұлан,"г. Шымкент, ул. Тәуке хана, 7",,,credit,HOME100,2026-10-01,yes`,
     ].join('\n');
-    expect(esep(db, 'import', 'accounts', writeText(dir, 'accounts.csv', accounts), '--date', '2026-10-01').code).toBe(0);
+    initWorld(db, dir, accounts, '2026-10-01');
     expect(esep(db, 'run', 'debit', '--date', '2026-10-31').code).toBe(0);
     expect(esep(db, 'run', 'invoices', '--period', '2026-10', '--out', out).code).toBe(0);
   }, SLOW);
@@ -116,7 +87,7 @@ describe('esep send invoices / esep outbox', () => {
 
     const rerun = await esepAsync(smtpEnv(), 'send', 'invoices', '--period', '2026-10', '--date', '2026-11-01');
     expect(rerun.code).toBe(0);
-    expect(rerun.stdout).toContain('failed: MT-2026-000002 (account 1002) to unknown@example.kz: 550 5.1.1 user unknown');
+    expect(rerun.stdout).toContain('failed: MT-2026-000002 (account 1002) to unknown@example.kz: 550 5.1.1 <unknown@example.kz>: user unknown');
     expect(rerun.stdout).toContain(`via smtp://user:***@127.0.0.1:${port}`);
     expect(rerun.stdout).toMatch(/0 queued, 0 without email \(paper\), 1 sent, 0 to retry later, 1 failed$/m);
     expect(received.map((r) => r.to)).toEqual(['gauhar@example.kz', 'gauhar@example.kz']);
@@ -142,7 +113,7 @@ describe('esep send invoices / esep outbox', () => {
     outputs.push(text.stdout, text.stderr);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('outbox 2026-10: 0 queued, 0 sending, 1 sent, 1 failed, 1 no address');
-    expect(text.stdout).toMatch(/MT-2026-000002\t1002\tunknown@example\.kz\t1 attempt\(s\)\t550 5\.1\.1 user unknown/);
+    expect(text.stdout).toMatch(/MT-2026-000002\t1002\tunknown@example\.kz\t1 attempt\(s\)\t550 5\.1\.1 <unknown@example\.kz>: user unknown/);
     expect(text.stdout).toContain(`1 document(s) of accounts without email, for delivery by post: ${csv}`);
     const lines = readFileSync(csv, 'utf8').split('\r\n');
     expect(lines[0]).toBe('\ufeffname;address;account;document;kind;amount;file');
@@ -150,7 +121,7 @@ describe('esep send invoices / esep outbox', () => {
 
     const json = esepJson<{ counts: Record<string, Record<string, number>>; failed: { document: string; last_reply: string }[]; no_address: { account: string }[] }>(db, 'outbox');
     expect(json.counts.invoice).toEqual({ queued: 0, sending: 0, sent: 1, failed: 1, no_address: 1 });
-    expect(json.failed.map((f) => [f.document, f.last_reply])).toEqual([['MT-2026-000002', '550 5.1.1 user unknown']]);
+    expect(json.failed.map((f) => [f.document, f.last_reply])).toEqual([['MT-2026-000002', '550 5.1.1 <unknown@example.kz>: user unknown']]);
     expect(json.no_address.map((n) => n.account)).toEqual(['1003']);
     expect(esep(db, 'outbox', '--period', '2026-1').code).toBe(2);
   }, SLOW);

@@ -4,6 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TARIFFS_CSV } from './fixtures.js';
+import { writeText } from './tmp.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'esep');
@@ -33,4 +35,21 @@ export function esepJson<T = unknown>(db: string, ...args: string[]): T {
   const r = esep(db, '--json', ...args);
   if (r.code !== 0) throw new Error(`esep ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
+}
+
+/**
+ * Through the binary, as an operator's admin sets up: `init`, the demo operator, TARIFFS_CSV and the
+ * accounts CSV (`accounts`, its header line first) imported on `date`. Throws with the step's stderr.
+ */
+export function initWorld(db: string, dir: string, accounts: string, date: string): void {
+  const steps: string[][] = [
+    ['init'],
+    ['import', 'operator', path.join(ROOT, 'fixtures', 'demo', 'operator.json')],
+    ['import', 'tariffs', writeText(dir, 'tariffs.csv', TARIFFS_CSV)],
+    ['import', 'accounts', writeText(dir, 'accounts.csv', accounts), '--date', date],
+  ];
+  for (const args of steps) {
+    const r = esep(db, ...args);
+    if (r.code !== 0) throw new Error(`esep ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  }
 }

@@ -3,16 +3,15 @@
 // checked by the instants and waits the job asks for, never by timing.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import { messagesInState, paperDeliveries } from '../../src/db/outbox.js';
 import { saveOperator } from '../../src/db/operator.js';
 import { runSend, type SendOptions } from '../../src/jobs/send.js';
 import { IIN_A, IIN_B, IIN_C, TEST_OPERATOR } from '../helpers/fixtures.js';
+import { startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../helpers/smtp.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
@@ -24,56 +23,19 @@ const PASSWORD = 'sëcret:p@ss';
 // ---------------------------------------------------------------------------------------------
 // The SMTP server
 
-interface Received {
-  to: string;
-  raw: Buffer;
-}
-
+let smtp: TestSmtpServer;
+let received: ReceivedMessage[];
 /** Per recipient, the replies to give at DATA before accepting (e.g. [451] = once 451, then accept). */
-const scripted = new Map<string, number[]>();
-const received: Received[] = [];
-let server: SMTPServer;
-let port = 0;
+let scripted: Map<string, number[]>;
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    secure: false,
-    authOptional: true,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'esep' && auth.password === PASSWORD) callback(null, { user: 'esep' });
-      else callback(Object.assign(new Error('Authentication failed'), { responseCode: 535 }));
-    },
-    onRcptTo(address, _session, callback) {
-      if (address.address.startsWith('unknown')) callback(Object.assign(new Error('5.1.1 <' + address.address + '>: user unknown'), { responseCode: 550 }));
-      else callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const to = session.envelope.rcptTo[0]?.address ?? '';
-        const next = scripted.get(to)?.shift();
-        if (next !== undefined) {
-          callback(Object.assign(new Error(`${next === 451 ? '4.3.0 try again later' : '5.7.1 refused'}`), { responseCode: next }));
-          return;
-        }
-        received.push({ to, raw: Buffer.concat(chunks) });
-        callback(null, 'queued as test');
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as AddressInfo).port;
+  smtp = await startSmtpServer({ user: 'esep', password: PASSWORD });
+  ({ received, scripted } = smtp);
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => smtp.close());
 
-const url = () => `smtp://esep:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}`;
+const url = () => smtp.url();
 
 // ---------------------------------------------------------------------------------------------
 // The database
@@ -343,10 +305,9 @@ describe('send invoices', () => {
     account('1002', IIN_B, 'Бота', 'bota@example.kz');
     invoice('1001');
     invoice('1002');
-    const closed = new SMTPServer({ disabledCommands: ['STARTTLS'], authOptional: true, logger: false });
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const deadPort = (closed.server.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const closed = await startSmtpServer();
+    const deadPort = closed.port;
+    await closed.close();
 
     const result = await send({ smtp: { url: `smtp://esep:${encodeURIComponent(PASSWORD)}@127.0.0.1:${deadPort}`, from: null, ratePerSecond: 1000, maxAttempts: 3 } });
     expect(result.stopped).toMatch(/ECONNREFUSED/);
@@ -364,7 +325,7 @@ describe('send invoices', () => {
   it('a refused login stops the run without counting an attempt, and never shows the password', async () => {
     account('1001', IIN_A, 'Асан', 'asan@example.kz');
     invoice('1001');
-    const result = await send({ smtp: { url: `smtp://esep:${encodeURIComponent(`${PASSWORD}-wrong`)}@127.0.0.1:${port}`, from: null, ratePerSecond: 1000, maxAttempts: 3 } });
+    const result = await send({ smtp: { url: smtp.url({ user: 'esep', password: `${PASSWORD}-wrong` }), from: null, ratePerSecond: 1000, maxAttempts: 3 } });
     expect(result.stopped).toMatch(/535/);
     expect(JSON.stringify(result)).not.toContain('sëcret');
     expect(outbox()[0]).toMatchObject({ state: 'queued', attempts: 0 });
