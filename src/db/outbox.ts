@@ -112,6 +112,12 @@ function scopeParams(scope: SendScope): Record<string, string> {
 }
 
 /**
+ * Due now: in "sending" (a killed run's), or queued with its backoff passed. The state test is
+ * written as the partial index outbox_pending's condition, so that the planner can use that index.
+ */
+const DUE = `o.state IN ('queued', 'sending') AND (o.state = 'sending' OR o.next_attempt_at IS NULL OR o.next_attempt_at <= @now)`;
+
+/**
  * Messages to send now, in id order after `after`: queued ones whose backoff has passed, and those a
  * killed run left in "sending".
  */
@@ -119,8 +125,7 @@ export function dueMessages(db: Db, scope: SendScope, now: string, after: number
   return db.sqlite
     .prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM}
-        WHERE ${scopeWhere(scope)} AND o.id > @after
-          AND (o.state = 'sending' OR (o.state = 'queued' AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= @now)))
+        WHERE ${scopeWhere(scope)} AND ${DUE} AND o.id > @after
         ORDER BY o.id LIMIT @limit`,
     )
     .all({ ...scopeParams(scope), now, after, limit }) as OutboxMessage[];
@@ -131,7 +136,7 @@ export function countDue(db: Db, scope: SendScope, now: string): number {
     db.sqlite
       .prepare(
         `SELECT COUNT(*) AS n FROM ${MESSAGE_FROM}
-          WHERE ${scopeWhere(scope)} AND (o.state = 'sending' OR (o.state = 'queued' AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= @now)))`,
+          WHERE ${scopeWhere(scope)} AND ${DUE}`,
       )
       .get({ ...scopeParams(scope), now }) as { n: number }
   ).n;

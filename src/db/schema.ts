@@ -322,6 +322,8 @@ export const outbox = sqliteTable(
     uniqueIndex('outbox_document_recipient').on(t.docKind, t.docId, t.recipient),
     uniqueIndex('outbox_message_id').on(t.messageId),
     index('outbox_state').on(t.state, t.nextAttemptAt),
+    // the messages a send still has to try, in id order: its pager reads these and no others
+    index('outbox_pending').on(t.docKind, t.id).where(sql`${t.state} IN ('queued', 'sending')`),
     index('outbox_period').on(t.period, t.docKind),
     check('outbox_no_address', sql`(${t.state} = 'no_address') = (${t.recipient} = '')`),
   ],

@@ -260,13 +260,18 @@ export class Scheduler {
     }
   }
 
-  /** The periods with invoices still to email (db/outbox.ts); read between two jobs. */
+  /** The periods with invoices still to email (db/outbox.ts); read between two jobs. A failure is logged, not fatal. */
   private invoicePeriodsToSend(day: IsoDate): Period[] {
-    const db = openDatabase(this.options.dbPath);
     try {
-      return invoicePeriodsToSend(db, latestOk(db, 'invoices') as Period | null, day);
-    } finally {
-      db.close();
+      const db = openDatabase(this.options.dbPath);
+      try {
+        return invoicePeriodsToSend(db, latestOk(db, 'invoices') as Period | null, day);
+      } finally {
+        db.close();
+      }
+    } catch (error) {
+      this.note('error', `cannot read the outbox for invoices to send: ${(error as Error).message}`);
+      return [];
     }
   }
 

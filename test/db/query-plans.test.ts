@@ -5,19 +5,27 @@
 //     account order);
 //   - a statement run once per account or per entry must find its rows through an index, never by
 //     scanning a table that grows with the accounts.
-// Every statement prepared during two months of the jobs is collected with its plan and the number
+// Every statement prepared during two months of the jobs (daily runs, month-end, a statement import,
+// sending, termination notices, the debtors list, verify) is collected with its plan and the number
 // of times it ran, and checked here.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import { loadCalendar } from '../../src/io/calendar.js';
+import type { MailTransport } from '../../src/io/mail.js';
+import type { Renderer } from '../../src/io/pdf/pool.js';
 import { runDay } from '../../src/jobs/day.js';
+import { debtors } from '../../src/jobs/debtors.js';
 import { loadDemo } from '../../src/jobs/demo.js';
 import { runInvoices } from '../../src/jobs/invoices.js';
+import { writeTerminationNotices } from '../../src/jobs/notices.js';
 import { importPayments } from '../../src/jobs/payments.js';
+import { runSend } from '../../src/jobs/send.js';
+import { verify } from '../../src/jobs/verify.js';
 import { tempDir } from '../helpers/tmp.js';
-import { noPdfRenderer, writeStatement } from '../helpers/world.js';
+import { writeStatement } from '../helpers/world.js';
 
 interface Seen {
   sql: string;
@@ -66,6 +74,18 @@ function watch(db: Db): { seen: Map<string, Seen>; stop: () => void } {
   return { seen, stop: () => void (db.sqlite.prepare = original) };
 }
 
+/** Writes a few bytes where each PDF goes, so that the invoices can be emailed. */
+const stubPdfRenderer: Renderer = {
+  mode: 'in-process',
+  threads: 1,
+  render: async (task) => {
+    mkdirSync(path.dirname(task.file), { recursive: true });
+    writeFileSync(task.file, '%PDF-1.4\n');
+    return { file: task.file, bytes: 9 };
+  },
+  close: async () => {},
+};
+
 describe('query plans of the jobs', () => {
   let db: Db;
   let seen: Map<string, Seen>;
@@ -78,12 +98,19 @@ describe('query plans of the jobs', () => {
     await loadDemo(db, 60, { today: '2026-10-01', monthsBack: 1 });
     const calendar = loadCalendar();
     await runDay(db, { date: '2026-10-31', calendar });
-    await runInvoices(db, { period: '2026-10', outDir: path.join(dir, 'invoices'), renderer: noPdfRenderer });
+    await runInvoices(db, { period: '2026-10', outDir: path.join(dir, 'invoices'), renderer: stubPdfRenderer });
     const account = (db.sqlite.prepare(`SELECT account FROM accounts WHERE method = 'advance' ORDER BY account LIMIT 1`).get() as { account: string }).account;
     const statement = writeStatement(path.join(dir, 'st.csv'), [{ bankRef: 'R1', valueDate: '2026-11-03', amount: 500_000, account }]);
     await importPayments(db, { file: statement, date: '2026-11-04' });
     await runDay(db, { date: '2026-11-30', calendar });
-    await runInvoices(db, { period: '2026-11', outDir: path.join(dir, 'invoices'), renderer: noPdfRenderer });
+    await runInvoices(db, { period: '2026-11', outDir: path.join(dir, 'invoices'), renderer: stubPdfRenderer });
+    const transport: MailTransport = { send: async () => ({ reply: '250 queued' }), close() {} };
+    const smtp = { url: null, from: null, ratePerSecond: 1000, maxAttempts: 3 };
+    await runSend(db, { scope: { kind: 'invoice', period: '2026-11', through: '2026-12-01' }, smtp, transport });
+    await writeTerminationNotices(db, path.join(dir, 'notices'), '2026-10-01');
+    await runSend(db, { scope: { kind: 'notice', through: '2026-12-01' }, smtp, transport });
+    debtors(db, '2026-11-30');
+    expect(verify(db)).toEqual([]);
     watcher.stop();
     jobRuns = (db.sqlite.prepare('SELECT COUNT(*) AS n FROM job_runs').get() as { n: number }).n;
   }, 120_000);

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_pending` ON `outbox` (`doc_kind`,`id`) WHERE "outbox"."state" IN ('queued', 'sending');
