@@ -17,11 +17,14 @@ export interface DocumentToQueue {
   recipient: string;
 }
 
-// A document gets one email message. A second row for it appears only when it was queued without an
-// address (no_address) and the account has an email now.
+// A document gets one email message. Another row for it appears only when none of its rows reached
+// anyone and the account's address is not one tried already: it was queued without an address
+// (no_address) and the account has an email now, or its message failed (refused, or given up after
+// retries) and the account's email has been corrected since (or removed: then it goes by post).
+const NOT_DELIVERED = `('no_address', 'failed')`;
 const NOT_QUEUED = (kind: DocumentKind, doc: string) => `NOT EXISTS (
   SELECT 1 FROM outbox o WHERE o.doc_kind = '${kind}' AND o.doc_id = ${doc}
-     AND (o.state <> 'no_address' OR o.recipient = COALESCE(TRIM(a.email), '')))`;
+     AND (o.state NOT IN ${NOT_DELIVERED} OR o.recipient = COALESCE(TRIM(a.email), '')))`;
 
 /** Documents of the scope with their PDF written and no message yet, in id order after `after`. */
 export function documentsToQueue(db: Db, scope: SendScope, after: number, limit: number): DocumentToQueue[] {
@@ -198,22 +201,27 @@ export function stateCounts(db: Db, filter: OutboxFilter): { docKind: DocumentKi
     .all({ period: filter.period ?? null }) as { docKind: DocumentKind; state: OutboxState; n: number }[];
 }
 
+/** A document's rows after this one: a message to a corrected address supersedes a failed one. */
+const NOT_SUPERSEDED = `NOT EXISTS (SELECT 1 FROM outbox e WHERE e.doc_kind = o.doc_kind AND e.doc_id = o.doc_id AND e.id > o.id)`;
+
+/** The messages in these states that are still a document's latest (a failed one that was sent again later is dealt with). */
 export function messagesInState(db: Db, states: readonly OutboxState[], filter: OutboxFilter): OutboxMessage[] {
   return db.sqlite
     .prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM}
-        WHERE o.state IN (${states.map(() => '?').join(', ')}) AND (? IS NULL OR o.period = ?) ORDER BY o.doc_kind, o.period, o.id`,
+        WHERE o.state IN (${states.map(() => '?').join(', ')}) AND (? IS NULL OR o.period = ?) AND ${NOT_SUPERSEDED}
+        ORDER BY o.doc_kind, o.period, o.id`,
     )
     .all(...states, filter.period ?? null, filter.period ?? null) as OutboxMessage[];
 }
 
-/** Documents that went out without an email address and have no email message since: delivered by post. */
+/** Documents that went out without an email address and no email of them reached anyone since: delivered by post. */
 export function paperDeliveries(db: Db, filter: OutboxFilter): OutboxMessage[] {
   return db.sqlite
     .prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM}
         WHERE o.state = 'no_address' AND (@period IS NULL OR o.period = @period)
-          AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.doc_kind = o.doc_kind AND e.doc_id = o.doc_id AND e.state <> 'no_address')
+          AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.doc_kind = o.doc_kind AND e.doc_id = o.doc_id AND e.state NOT IN ${NOT_DELIVERED})
         ORDER BY o.doc_kind, o.period, o.account`,
     )
     .all({ period: filter.period ?? null }) as OutboxMessage[];

@@ -94,7 +94,6 @@ export async function runPenalties(db: Db, options: PenaltyOptions): Promise<Job
       after = page[page.length - 1]!;
       const accounts = since === null ? page : page.filter((account) => !(quiet.get({ account, mark: since.mark, day: since.day }) as { quiet: number }).quiet);
       if (accounts.length === 0) continue;
-      if (accounts.length === 0) break;
       ctx.batch(() => {
         const counts: Counts = {};
         for (const account of accounts) {

@@ -248,6 +248,49 @@ describe('send invoices', () => {
     expect((await send()).counts.attempts ?? 0).toBe(0);
   });
 
+  it('a failed invoice is emailed again once the account\'s email is corrected, and only then', async () => {
+    account('1001', IIN_A, 'Асан', 'unknown@example.kz');
+    invoice('1001');
+    expect((await send()).counts).toMatchObject({ failed: 1 });
+
+    // the same address again (a typo fixed and undone): the refusal stands, nothing is tried
+    db.sqlite.prepare(`UPDATE accounts SET email = ' unknown@example.kz ' WHERE account = '1001'`).run();
+    expect((await send()).counts.attempts ?? 0).toBe(0);
+
+    db.sqlite.prepare(`UPDATE accounts SET email = 'asan@example.kz' WHERE account = '1001'`).run();
+    expect((await send()).counts).toMatchObject({ queued: 1, sent: 1 });
+    expect((await parsedFor('asan@example.kz')).map((m) => m.attachments.length)).toEqual([1]);
+    expect(outbox().map((r) => [r.recipient, r.state])).toEqual([
+      ['unknown@example.kz', 'failed'],
+      ['asan@example.kz', 'sent'],
+    ]);
+    // dealt with: no longer listed as failed, and a second new address changes nothing
+    expect(messagesInState(db, ['failed'], {})).toEqual([]);
+    db.sqlite.prepare(`UPDATE accounts SET email = 'asan.new@example.kz' WHERE account = '1001'`).run();
+    expect((await send()).counts.queued ?? 0).toBe(0);
+  });
+
+  it('a failed invoice whose account then loses its email goes on the paper list', async () => {
+    account('1001', IIN_A, 'Асан Қасымов', 'unknown@example.kz');
+    invoice('1001', '2026-10', 500000);
+    await send();
+    expect(paperDeliveries(db, {})).toEqual([]);
+    db.sqlite.prepare(`UPDATE accounts SET email = NULL WHERE account = '1001'`).run();
+    expect((await send()).counts).toMatchObject({ no_address: 1 });
+    expect(paperDeliveries(db, {}).map((m) => [m.account, m.number, m.amountDue])).toEqual([['1001', 'MT-2026-000001', 500000]]);
+    expect(messagesInState(db, ['failed'], {})).toEqual([]);
+  });
+
+  it('an invoice that went by post and whose email then failed stays on the paper list', async () => {
+    account('1001', IIN_A, 'Асан Қасымов', null);
+    invoice('1001', '2026-10', 500000);
+    await send();
+    db.sqlite.prepare(`UPDATE accounts SET email = 'unknown@example.kz' WHERE account = '1001'`).run();
+    expect((await send()).counts).toMatchObject({ queued: 1, failed: 1 });
+    expect(paperDeliveries(db, {}).map((m) => m.number)).toEqual(['MT-2026-000001']);
+    expect(messagesInState(db, ['failed'], {}).map((m) => m.recipient)).toEqual(['unknown@example.kz']);
+  });
+
   it('an account without email is no_address, listed for paper delivery; an email added later gets it', async () => {
     account('1001', IIN_A, 'Асан Қасымов', null);
     invoice('1001', '2026-10', 500000);
