@@ -38,7 +38,7 @@ function dayClass(e: Entry): number {
  * charges), each class in a fixed order, so the split between penalties, principal and prepayment
  * never depends on the order in which entries were posted.
  */
-function replayOrder(a: Entry, b: Entry): number {
+export function replayOrder(a: Entry, b: Entry): number {
   if (a.valueDate !== b.valueDate) return a.valueDate < b.valueDate ? -1 : 1;
   const ca = dayClass(a);
   const cb = dayClass(b);
@@ -47,61 +47,82 @@ function replayOrder(a: Entry, b: Entry): number {
 }
 
 /**
- * Allocates every credit to charges by cl. 16. Principal is settled oldest first; overdue principal
- * is always older than current debt (invoices are by period), so "oldest first" serves both (2) and (3).
- * Entries after `asOf` (when given) are left out.
+ * The allocation as a stream: entries are fed one by one in replay order (the caller's duty:
+ * `replayOrder`), and the state after the last one fed can be read at any point. `allocate` feeds a
+ * whole ledger at once; the penalty replay feeds it a day at a time (domain/penalty.ts).
  */
-export function allocate(entries: readonly Entry[], asOf?: IsoDate): AllocationState {
-  const sorted = entries.filter((e) => asOf === undefined || e.valueDate <= asOf).sort(replayOrder);
-  const penalties: Open[] = [];
-  const principal: Open[] = [];
-  const credits: Open[] = [];
-  const allocations: Allocation[] = [];
+export class Allocator {
+  private readonly penalties: Open[] = [];
+  private readonly principal: Open[] = [];
+  private readonly credits: Open[] = [];
+  readonly allocations: Allocation[] = [];
 
-  const settle = (credit: Open, debit: Open, date: IsoDate) => {
-    const amount = Math.min(credit.left, debit.left);
-    if (amount <= 0) return;
-    credit.left -= amount;
-    debit.left -= amount;
-    allocations.push({ creditId: credit.entry.id, debitId: debit.entry.id, amount, asOf: date });
-  };
-  const drain = (queue: Open[], credit: Open, date: IsoDate) => {
-    while (credit.left > 0 && queue.length > 0) {
-      const head = queue[0]!;
-      settle(credit, head, date);
-      if (head.left === 0) queue.shift();
-    }
-  };
+  /** `record`: keep every allocation made (off when only what is left matters). */
+  constructor(private readonly record = true) {}
 
-  for (const entry of sorted) {
+  feed(entry: Entry): void {
     if (entry.amount < 0) {
       const debit: Open = { entry, left: -entry.amount };
       const wantsPaymentOnly = entry.kind === 'penalty';
-      for (let i = 0; i < credits.length && debit.left > 0; ) {
-        const credit = credits[i]!;
+      for (let i = 0; i < this.credits.length && debit.left > 0; ) {
+        const credit = this.credits[i]!;
         // A credit that gives back a charge never pays a penalty.
         if (wantsPaymentOnly && !isPaymentLike(credit.entry.kind)) {
           i++;
           continue;
         }
-        settle(credit, debit, entry.valueDate);
-        if (credit.left === 0) credits.splice(i, 1);
+        this.settle(credit, debit, entry.valueDate);
+        if (credit.left === 0) this.credits.splice(i, 1);
         else i++;
       }
-      if (debit.left > 0) (entry.kind === 'penalty' ? penalties : principal).push(debit);
+      if (debit.left > 0) (entry.kind === 'penalty' ? this.penalties : this.principal).push(debit);
     } else {
       const credit: Open = { entry, left: entry.amount };
-      if (isPaymentLike(entry.kind)) drain(penalties, credit, entry.valueDate);
-      drain(principal, credit, entry.valueDate);
-      if (credit.left > 0) credits.push(credit);
+      if (isPaymentLike(entry.kind)) this.drain(this.penalties, credit, entry.valueDate);
+      this.drain(this.principal, credit, entry.valueDate);
+      if (credit.left > 0) this.credits.push(credit);
     }
   }
 
-  const unpaid = new Map<number, Tiyn>();
-  for (const open of [...penalties, ...principal]) unpaid.set(open.entry.id, open.left);
-  const unallocated = new Map<number, Tiyn>();
-  for (const open of credits) unallocated.set(open.entry.id, open.left);
-  return { allocations, unpaid, unallocated };
+  /** The charges other than penalties with something still owed, oldest first. */
+  openPrincipal(): readonly { readonly entry: Entry; readonly left: Tiyn }[] {
+    return this.principal;
+  }
+
+  state(): AllocationState {
+    const unpaid = new Map<number, Tiyn>();
+    for (const open of [...this.penalties, ...this.principal]) unpaid.set(open.entry.id, open.left);
+    const unallocated = new Map<number, Tiyn>();
+    for (const open of this.credits) unallocated.set(open.entry.id, open.left);
+    return { allocations: this.allocations, unpaid, unallocated };
+  }
+
+  private settle(credit: Open, debit: Open, date: IsoDate): void {
+    const amount = Math.min(credit.left, debit.left);
+    if (amount <= 0) return;
+    credit.left -= amount;
+    debit.left -= amount;
+    if (this.record) this.allocations.push({ creditId: credit.entry.id, debitId: debit.entry.id, amount, asOf: date });
+  }
+
+  private drain(queue: Open[], credit: Open, date: IsoDate): void {
+    while (credit.left > 0 && queue.length > 0) {
+      const head = queue[0]!;
+      this.settle(credit, head, date);
+      if (head.left === 0) queue.shift();
+    }
+  }
+}
+
+/**
+ * Allocates every credit to charges by cl. 16. Principal is settled oldest first; overdue principal
+ * is always older than current debt (invoices are by period), so "oldest first" serves both (2) and (3).
+ * Entries after `asOf` (when given) are left out.
+ */
+export function allocate(entries: readonly Entry[], asOf?: IsoDate): AllocationState {
+  const allocator = new Allocator();
+  for (const entry of entries.filter((e) => asOf === undefined || e.valueDate <= asOf).sort(replayOrder)) allocator.feed(entry);
+  return allocator.state();
 }
 
 export interface DebtSummary {

@@ -6,7 +6,7 @@
 // before; the job posts only the difference. A payment imported late with an earlier value date
 // then corrects the later days by itself, and the end state does not depend on the order of
 // imports and runs.
-import { allocate } from './allocation.js';
+import { Allocator, replayOrder } from './allocation.js';
 import { addDays, minDate, type IsoDate } from './dates.js';
 import type { Entry } from './entries.js';
 import { mulDivRound, type Tiyn } from './money.js';
@@ -44,12 +44,16 @@ export function dayPenalty(unpaidPrincipal: Tiyn, rate: string): Tiyn {
  * principal (a charge dated in the period but posted after the invoice is not its principal).
  */
 export function unpaidPrincipalAtStart(entries: readonly Entry[], invoices: readonly PenaltyInvoice[], day: IsoDate): Map<number, Tiyn> {
-  const { unpaid } = allocate(entries, addDays(day, -1));
+  const allocator = new Allocator(false);
+  for (const e of entries.filter((x) => x.valueDate < day).sort(replayOrder)) allocator.feed(e);
+  return unpaidByInvoice(allocator, invoices);
+}
+
+/** The invoices' unpaid principal from what the allocator holds open, by the period of each charge. */
+function unpaidByInvoice(allocator: Allocator, invoices: readonly PenaltyInvoice[]): Map<number, Tiyn> {
   const byPeriod = new Map<string, Tiyn>();
-  for (const e of entries) {
-    const left = unpaid.get(e.id);
-    if (left === undefined || e.kind === 'penalty') continue;
-    const period = e.valueDate.slice(0, 7);
+  for (const { entry, left } of allocator.openPrincipal()) {
+    const period = entry.valueDate.slice(0, 7);
     byPeriod.set(period, (byPeriod.get(period) ?? 0) + left);
   }
   const out = new Map<number, Tiyn>();
@@ -62,6 +66,12 @@ export function unpaidPrincipalAtStart(entries: readonly Entry[], invoices: read
  * account's ledger entries; penalties among them are ignored and replaced by the expected ones, so
  * the result is a function of the facts alone. `stopFrom`: no penalties on or after this day
  * (termination stops all charges).
+ *
+ * One allocation runs forward through the days (Allocator): before each day it is fed what is
+ * dated before that day, the facts and the penalties found for earlier days merged in replay
+ * order, so each day costs what happened since the previous one, not the whole history again. It
+ * reads the same as allocating everything dated before the day from scratch (unpaidPrincipalAtStart);
+ * test/domain/penalty.test.ts checks the two agree.
  */
 export function expectedPenalties(
   entries: readonly Entry[],
@@ -70,9 +80,9 @@ export function expectedPenalties(
   rules: PenaltyRules = DEFAULT_PENALTY_RULES,
   stopFrom?: IsoDate | null,
 ): ExpectedPenalty[] {
-  const facts = entries.filter((e) => e.kind !== 'penalty');
   const overdue = invoices.filter((i) => i.principal > 0).sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.id - b.id));
   if (overdue.length === 0) return [];
+  const facts = entries.filter((e) => e.kind !== 'penalty').sort(replayOrder);
   const last = stopFrom ? minDate(through, addDays(stopFrom, -1)) : through;
   const daysUsed = new Map<number, number>();
   // Unpaid principal never grows back: an allocation once made stays (allocation.ts), so an invoice
@@ -80,9 +90,30 @@ export function expectedPenalties(
   // replayed to the days some invoice is actually in arrears.
   const settled = new Set<number>();
   const out: ExpectedPenalty[] = [];
-  // synthetic penalty entries: ids below any real entry's, so they order as posted earlier on their day
+  const allocator = new Allocator(false);
+  let nextFact = 0;
+  // the penalties found and not yet fed, in replay order; synthetic ids are below any real entry's,
+  // so they order as posted earlier on their day
+  const found: Entry[] = [];
+  let nextFound = 0;
   let syntheticId = -1;
-  const synthetic: Entry[] = [];
+  /** Feeds the allocator everything dated before `day`, the two sorted streams merged. */
+  const feedBefore = (day: IsoDate) => {
+    for (;;) {
+      const fact = facts[nextFact];
+      const penalty = found[nextFound];
+      const f = fact !== undefined && fact.valueDate < day ? fact : undefined;
+      const p = penalty !== undefined && penalty.valueDate < day ? penalty : undefined;
+      if (f === undefined && p === undefined) return;
+      if (p !== undefined && (f === undefined || replayOrder(p, f) < 0)) {
+        allocator.feed(p);
+        nextFound++;
+      } else {
+        allocator.feed(f!);
+        nextFact++;
+      }
+    }
+  };
   const live = (i: PenaltyInvoice) => !settled.has(i.id) && (daysUsed.get(i.id) ?? 0) < rules.capDays;
   let day = addDays(overdue[0]!.dueOn, 1);
   while (day <= last) {
@@ -94,7 +125,9 @@ export function expectedPenalties(
       day = addDays(next.dueOn, 1);
       continue;
     }
-    const unpaid = unpaidPrincipalAtStart([...facts, ...synthetic], open, day);
+    feedBefore(day);
+    const unpaid = unpaidByInvoice(allocator, open);
+    const today: Entry[] = [];
     for (const inv of open) {
       const left = unpaid.get(inv.id) ?? 0;
       if (left <= 0) {
@@ -104,9 +137,10 @@ export function expectedPenalties(
       const amount = dayPenalty(left, rules.rate);
       if (amount <= 0) continue;
       out.push({ invoiceId: inv.id, day, amount });
-      synthetic.push({ id: syntheticId--, valueDate: day, kind: 'penalty', amount: -amount });
+      today.push({ id: syntheticId--, valueDate: day, kind: 'penalty', amount: -amount });
       daysUsed.set(inv.id, (daysUsed.get(inv.id) ?? 0) + 1);
     }
+    found.push(...today.sort(replayOrder));
     day = addDays(day, 1);
   }
   return out;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { addDays, eachDay } from '../../src/domain/dates.js';
 import type { Entry } from '../../src/domain/entries.js';
-import { dayPenalty, expectedPenalties, penaltyCorrections, type PenaltyInvoice } from '../../src/domain/penalty.js';
+import { dayPenalty, expectedPenalties, penaltyCorrections, unpaidPrincipalAtStart, type PenaltyInvoice, type PenaltyRules } from '../../src/domain/penalty.js';
 
 const OCT_FEE: Entry = { id: 1, valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000 }; // 5 000 ₸
 const OCT: PenaltyInvoice = { id: 10, period: '2026-10', dueOn: '2026-11-25', principal: 500_000 };
@@ -107,6 +107,68 @@ describe('penalties (cl. 23.7)', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+/**
+ * The rule read literally, day by day: for each day from the first due date, allocate every fact and
+ * every penalty found so far dated before the day from scratch (cl. 16), and charge 0.5% of each
+ * overdue invoice's unpaid principal, at most `capDays` days per invoice. Slow on purpose.
+ */
+function penaltiesFromScratch(entries: readonly Entry[], invoices: readonly PenaltyInvoice[], through: string, rules: PenaltyRules): { invoiceId: number; day: string; amount: number }[] {
+  const facts = entries.filter((e) => e.kind !== 'penalty');
+  const overdue = invoices.filter((i) => i.principal > 0);
+  const days = new Map<number, number>();
+  const found: Entry[] = [];
+  const out: { invoiceId: number; day: string; amount: number }[] = [];
+  const first = overdue.map((i) => i.dueOn).sort()[0];
+  if (first === undefined) return out;
+  for (const day of eachDay(addDays(first, 1), through)) {
+    const open = overdue.filter((i) => i.dueOn < day).sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.id - b.id));
+    const unpaid = unpaidPrincipalAtStart([...facts, ...found], open, day);
+    for (const inv of open) {
+      const left = unpaid.get(inv.id) ?? 0;
+      if (left <= 0 || (days.get(inv.id) ?? 0) >= rules.capDays) continue;
+      const amount = dayPenalty(left, rules.rate);
+      if (amount === 0) continue; // under a tiyn: no penalty, and no day of the cap used
+      out.push({ invoiceId: inv.id, day, amount });
+      found.push({ id: -1 - found.length, valueDate: day, kind: 'penalty', amount: -amount });
+      days.set(inv.id, (days.get(inv.id) ?? 0) + 1);
+    }
+  }
+  return out;
+}
+
+describe('penalties over several invoices and a year of payments', () => {
+  const PERIODS = ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06'];
+  // money brought, a credit that gives a charge back (never pays penalties), a charge mid-period
+  const kinds = ['payment', 'payment', 'transfer', 'recalc', 'equipment'] as const;
+
+  it('property: the forward replay gives exactly the penalties of allocating from scratch every day', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 900_000 }), { minLength: PERIODS.length, maxLength: PERIODS.length }),
+        fc.array(fc.record({ day: fc.integer({ min: 0, max: 240 }), amount: fc.integer({ min: 1, max: 800_000 }), kind: fc.constantFrom(...kinds) }), { maxLength: 12 }),
+        fc.integer({ min: 1, max: 40 }),
+        (fees, credits, capDays) => {
+          const rules = { rate: '0.005', capDays };
+          const entries: Entry[] = [];
+          const invoices: PenaltyInvoice[] = [];
+          PERIODS.forEach((period, i) => {
+            const last = addDays(`${PERIODS[i + 1] ?? '2026-07'}-01`, -1);
+            entries.push({ id: 1 + i, valueDate: last, kind: 'monthly_fee', amount: -fees[i]! });
+            invoices.push({ id: 100 + i, period, dueOn: addDays(last, 25), principal: fees[i]! });
+          });
+          credits.forEach((c, i) =>
+            entries.push({ id: 50 + i, valueDate: addDays('2026-01-15', c.day), kind: c.kind, amount: c.kind === 'equipment' ? -c.amount : c.amount }),
+          );
+          expect(expectedPenalties(entries, invoices, '2026-09-30', rules)).toEqual(
+            penaltiesFromScratch(entries, invoices, '2026-09-30', rules).sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0)),
+          );
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 });
