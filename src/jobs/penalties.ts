@@ -29,9 +29,11 @@ export function settlePenalties(db: Db, account: string, through: IsoDate, rules
   const terminatedOn = (db.sqlite.prepare('SELECT terminated_on AS t FROM accounts WHERE account = ?').get(account) as { t: string | null }).t;
   const rows = entriesOf(db, account);
   const expected = expectedPenalties(asEntries(rows), invoicesOf(db, account), through, rules, terminatedOn);
+  // Only days up to `through` are compared: a run for an earlier day than one already run judges its
+  // own days and leaves the later ones, computed by the later run, as they are.
   const postedByKey = new Map<string, PostedPenalty & { entries: number }>();
   for (const r of rows) {
-    if (r.kind !== 'penalty' || r.invoiceId === null) continue;
+    if (r.kind !== 'penalty' || r.invoiceId === null || r.valueDate > through) continue;
     const k = `${r.invoiceId}|${r.valueDate}`;
     const p = postedByKey.get(k) ?? { invoiceId: r.invoiceId, day: r.valueDate, amount: 0, entries: 0 };
     p.amount -= r.amount;

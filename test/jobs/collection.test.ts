@@ -26,7 +26,7 @@ const post = (account: string, valueDate: string, kind: 'monthly_fee' | 'payment
   inTransaction(db, () => postEntries(db, [{ account, valueDate, kind, amount, key: `t:${++seq}:${account}` }]));
 const penalties = (account: string) =>
   db.sqlite
-    .prepare(`SELECT value_date AS day, SUM(amount) AS amount FROM ledger WHERE account = ? AND kind = 'penalty' GROUP BY value_date HAVING amount <> 0 ORDER BY value_date`)
+    .prepare(`SELECT value_date AS day, SUM(amount) AS amount FROM ledger WHERE account = ? AND kind = 'penalty' GROUP BY value_date HAVING SUM(amount) <> 0 ORDER BY value_date`)
     .all(account) as { day: string; amount: number }[];
 const status = (account: string) =>
   db.sqlite.prepare('SELECT status, suspend_reason AS reason, terminated_on AS terminatedOn, equipment_return_by AS returnBy FROM accounts WHERE account = ?').get(account);
@@ -57,6 +57,29 @@ describe('run penalties', () => {
       { day: '2026-11-26', amount: -2_500 },
       { day: '2026-11-27', amount: -2_500 },
     ]);
+  });
+
+  it('a run for an earlier day than one already run posts nothing and reverses no later day', async () => {
+    creditAccount('C');
+    await runPenalties(db, { date: '2026-11-30' });
+    // 26–30 Nov: five days of 0.5% × 5 000 ₸ = 25 ₸
+    expect(penalties('C')).toEqual(['2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30'].map((day) => ({ day, amount: -2_500 })));
+    const replay = await runPenalties(db, { date: '2026-11-27' });
+    expect([replay.counts.penalties ?? 0, replay.counts.corrections ?? 0]).toEqual([0, 0]);
+    expect(penalties('C')).toHaveLength(5);
+    // a payment with value date 27 Nov, then the earlier day again: it corrects its own days only
+    // (none: a payment counts from the start of the next day), and the next run the later ones
+    post('C', '2026-11-27', 'payment', 505_000);
+    await runPenalties(db, { date: '2026-11-27' });
+    expect(penalties('C')).toHaveLength(5);
+    await runPenalties(db, { date: '2026-11-30' });
+    // 5 050 ₸ on 27 Nov meets that day's penalty (a day's charges come first), pays the penalties of
+    // 26 and 27 Nov (50 ₸) and the 5 000 ₸: nothing from the 28th, the three later days reversed
+    expect(penalties('C')).toEqual([
+      { day: '2026-11-26', amount: -2_500 },
+      { day: '2026-11-27', amount: -2_500 },
+    ]);
+    expect(verify(db)).toEqual([]);
   });
 
   it('a payment imported a week late ends in the same state as one imported on time (D-4)', async () => {
