@@ -42,6 +42,23 @@ export const operator = sqliteTable(
   (t) => [check('operator_single_row', sql`${t.id} = 1`)],
 );
 
+/**
+ * Versions of the penalty settings (cl. 23.7): the version in force on day D is the latest with
+ * effective_from ≤ D. The rate of a penalty day is that day's; an invoice's cap is the one in force
+ * on its first overdue day. A change made on the operator applies from the first day no penalty run
+ * has done yet (db/operator.ts), so days already charged keep their rate when they are recomputed.
+ */
+export const penaltyRules = sqliteTable(
+  'penalty_rules',
+  {
+    effectiveFrom: text('effective_from').primaryKey(),
+    rate: text('rate').notNull(),
+    capDays: integer('cap_days').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [check('penalty_rules_cap', sql`${t.capDays} >= 0`)],
+);
+
 export const tariffs = sqliteTable('tariffs', {
   code: text('code').primaryKey(),
   name: text('name').notNull(),

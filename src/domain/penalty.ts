@@ -1,5 +1,7 @@
 // cl. 23.7, 23.10: 0.5% a day of each overdue invoice's unpaid principal at the start of the day,
-// at most 30 penalty days per invoice, no penalty on penalties.
+// at most 30 penalty days per invoice, no penalty on penalties. Rate and cap are the operator's
+// settings, in versions by date: a day's rate is the one in force that day, an invoice's cap the one
+// in force on its first overdue day.
 //
 // D-4, shaped like Kill Bill's invoice generator: the penalties that should exist are computed
 // from the facts (charges, credits, payments by value date, invoices), never from what was posted
@@ -32,6 +34,36 @@ export interface ExpectedPenalty {
 }
 
 export const DEFAULT_PENALTY_RULES: PenaltyRules = { rate: '0.005', capDays: 30 };
+
+/** One version of the settings, in force from its date until the next version's. */
+export interface PenaltyRuleVersion extends PenaltyRules {
+  effectiveFrom: IsoDate;
+}
+
+/** The settings in force on a day. */
+export type PenaltyRulesOn = (day: IsoDate) => PenaltyRules;
+
+/**
+ * The settings in force on each day, from their versions: the latest with effectiveFrom ≤ day (the
+ * earliest before its own date; the contract's 0.5% and 30 days when there is none).
+ */
+export function penaltyRulesOn(versions: readonly PenaltyRuleVersion[]): PenaltyRulesOn {
+  const sorted = [...versions].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0));
+  if (sorted.length === 0) return () => DEFAULT_PENALTY_RULES;
+  return (day) => {
+    let found = sorted[0]!;
+    for (const v of sorted) {
+      if (v.effectiveFrom > day) break;
+      found = v;
+    }
+    return { rate: found.rate, capDays: found.capDays };
+  };
+}
+
+/** An invoice's cap: the one in force on its first overdue day. */
+export function capOf(invoice: Pick<PenaltyInvoice, 'dueOn'>, rules: PenaltyRulesOn): number {
+  return rules(addDays(invoice.dueOn, 1)).capDays;
+}
 
 /** cl. 23.7: the penalty of one day on an unpaid principal. */
 export function dayPenalty(unpaidPrincipal: Tiyn, rate: string): Tiyn {
@@ -77,9 +109,10 @@ export function expectedPenalties(
   entries: readonly Entry[],
   invoices: readonly PenaltyInvoice[],
   through: IsoDate,
-  rules: PenaltyRules = DEFAULT_PENALTY_RULES,
+  rules: PenaltyRules | PenaltyRulesOn = DEFAULT_PENALTY_RULES,
   stopFrom?: IsoDate | null,
 ): ExpectedPenalty[] {
+  const rulesOn: PenaltyRulesOn = typeof rules === 'function' ? rules : () => rules;
   const overdue = invoices.filter((i) => i.principal > 0).sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.id - b.id));
   if (overdue.length === 0) return [];
   const facts = entries.filter((e) => e.kind !== 'penalty').sort(replayOrder);
@@ -114,7 +147,8 @@ export function expectedPenalties(
       }
     }
   };
-  const live = (i: PenaltyInvoice) => !settled.has(i.id) && (daysUsed.get(i.id) ?? 0) < rules.capDays;
+  const caps = new Map(overdue.map((i) => [i.id, capOf(i, rulesOn)] as const));
+  const live = (i: PenaltyInvoice) => !settled.has(i.id) && (daysUsed.get(i.id) ?? 0) < caps.get(i.id)!;
   let day = addDays(overdue[0]!.dueOn, 1);
   while (day <= last) {
     const open = overdue.filter((i) => i.dueOn < day && live(i));
@@ -127,6 +161,7 @@ export function expectedPenalties(
     }
     feedBefore(day);
     const unpaid = unpaidByInvoice(allocator, open);
+    const { rate } = rulesOn(day);
     const today: Entry[] = [];
     for (const inv of open) {
       const left = unpaid.get(inv.id) ?? 0;
@@ -134,7 +169,7 @@ export function expectedPenalties(
         settled.add(inv.id);
         continue;
       }
-      const amount = dayPenalty(left, rules.rate);
+      const amount = dayPenalty(left, rate);
       if (amount <= 0) continue;
       out.push({ invoiceId: inv.id, day, amount });
       today.push({ id: syntheticId--, valueDate: day, kind: 'penalty', amount: -amount });

@@ -6,15 +6,15 @@ import type { Db } from '../db/connection.js';
 import { accountsWithDueInvoices, invoicesOf } from '../db/invoices.js';
 import type { Counts } from '../db/journal.js';
 import { asEntries, entriesOf, postEntries, type NewEntry } from '../db/ledger.js';
-import { getOperator } from '../db/operator.js';
+import { penaltyRuleVersions } from '../db/operator.js';
 import type { IsoDate } from '../domain/dates.js';
-import { DEFAULT_PENALTY_RULES, expectedPenalties, penaltyCorrections, type PenaltyRules, type PostedPenalty } from '../domain/penalty.js';
+import { expectedPenalties, penaltyCorrections, penaltyRulesOn, type PenaltyRulesOn, type PostedPenalty } from '../domain/penalty.js';
 import { batchSize } from './debit.js';
 import { runJob, type JobResult, type Progress } from './runner.js';
 
-export function penaltyRules(db: Db): PenaltyRules {
-  const op = getOperator(db);
-  return op ? { rate: op.penaltyRate, capDays: op.penaltyCapDays } : DEFAULT_PENALTY_RULES;
+/** The operator's penalty settings in force on each day (their versions, db/operator.ts). */
+export function penaltyRules(db: Db): PenaltyRulesOn {
+  return penaltyRulesOn(penaltyRuleVersions(db));
 }
 
 export interface PenaltyOptions {
@@ -25,7 +25,7 @@ export interface PenaltyOptions {
 }
 
 /** Posts one account's penalty corrections through `through`; returns the counts. Inside a transaction. */
-export function settlePenalties(db: Db, account: string, through: IsoDate, rules: PenaltyRules, runId: number | null, onPost?: (e: NewEntry) => void): Counts {
+export function settlePenalties(db: Db, account: string, through: IsoDate, rules: PenaltyRulesOn, runId: number | null, onPost?: (e: NewEntry) => void): Counts {
   const terminatedOn = (db.sqlite.prepare('SELECT terminated_on AS t FROM accounts WHERE account = ?').get(account) as { t: string | null }).t;
   const rows = entriesOf(db, account);
   const expected = expectedPenalties(asEntries(rows), invoicesOf(db, account), through, rules, terminatedOn);

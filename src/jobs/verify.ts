@@ -2,6 +2,8 @@
 // one aggregate query, so it runs in seconds over a million accounts.
 import type { Db } from '../db/connection.js';
 import { getOperator } from '../db/operator.js';
+import { capOf } from '../domain/penalty.js';
+import { penaltyRules } from './penalties.js';
 import { formatTenge } from '../domain/money.js';
 
 export interface Violation {
@@ -98,14 +100,18 @@ export function verify(db: Db): Violation[] {
     out.push({ invariant: 'invoice figures agree with the ledger', account: r.account, detail: `invoice ${r.number}` });
   }
 
-  const cap = getOperator(db)?.penaltyCapDays ?? 30;
-  for (const r of q<{ account: string; invoiceId: number | null; days: number }>(
-    `SELECT account, invoice_id AS invoiceId, COUNT(*) AS days FROM (
+  // each invoice's cap is the one in force on its first overdue day (db/operator.ts: versions)
+  const rules = penaltyRules(db);
+  for (const r of q<{ account: string; invoiceId: number | null; dueOn: string | null; days: number }>(
+    `SELECT p.account, p.invoice_id AS invoiceId, i.due_on AS dueOn, COUNT(*) AS days FROM (
        SELECT account, invoice_id, value_date, SUM(amount) AS net FROM ledger WHERE kind = 'penalty'
-        GROUP BY account, invoice_id, value_date HAVING net <> 0)
-      GROUP BY account, invoice_id HAVING days > ?`,
-    cap,
+        GROUP BY account, invoice_id, value_date HAVING net <> 0) p
+       LEFT JOIN invoices i ON i.id = p.invoice_id
+      GROUP BY p.account, p.invoice_id`,
   )) {
+    // a penalty without its invoice: the latest cap (there is none such unless posted by hand)
+    const cap = r.dueOn === null ? rules('9999-12-31').capDays : capOf({ dueOn: r.dueOn }, rules);
+    if (r.days <= cap) continue;
     out.push({
       invariant: `penalty days ≤ ${cap}`,
       account: r.account,

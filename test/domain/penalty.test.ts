@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { addDays, eachDay } from '../../src/domain/dates.js';
 import type { Entry } from '../../src/domain/entries.js';
-import { dayPenalty, expectedPenalties, penaltyCorrections, unpaidPrincipalAtStart, type PenaltyInvoice, type PenaltyRules } from '../../src/domain/penalty.js';
+import {
+  dayPenalty,
+  expectedPenalties,
+  penaltyCorrections,
+  penaltyRulesOn,
+  unpaidPrincipalAtStart,
+  type PenaltyInvoice,
+  type PenaltyRules,
+} from '../../src/domain/penalty.js';
 
 const OCT_FEE: Entry = { id: 1, valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000 }; // 5 000 ₸
 const OCT: PenaltyInvoice = { id: 10, period: '2026-10', dueOn: '2026-11-25', principal: 500_000 };
@@ -86,6 +94,32 @@ describe('penalties (cl. 23.7)', () => {
     expect([...net].filter(([, a]) => a !== 0)).toEqual(onTime.map((p) => [p.day, p.amount]));
     // and with nothing left to correct, nothing is posted
     expect(penaltyCorrections(onTime, onTime)).toEqual([]);
+  });
+
+  it('settings by version: a day\u2019s rate is that day\u2019s, an invoice\u2019s cap the one of its first overdue day', () => {
+    const rules = penaltyRulesOn([
+      { effectiveFrom: '2026-12-01', rate: '0.003', capDays: 2 },
+      { effectiveFrom: '0001-01-01', rate: '0.005', capDays: 30 },
+      { effectiveFrom: '2026-11-28', rate: '0.003', capDays: 30 },
+    ]);
+    // October, due 25 Nov: 26 and 27 Nov at 0.5% × 5 000 ₸ = 25 ₸, then 0.3% × 5 000 ₸ = 15 ₸ a day
+    const october = expectedPenalties([OCT_FEE], [OCT], '2026-12-05', rules);
+    expect(october.map((p) => [p.day, p.amount])).toEqual([
+      ['2026-11-26', 2_500],
+      ['2026-11-27', 2_500],
+      ...[...eachDay('2026-11-28', '2026-12-05')].map((day) => [day, 1_500]),
+    ]);
+    // November, due 25 Dec, first overdue on 26 Dec under the cap of 2; October keeps its 30 days
+    const NOV: PenaltyInvoice = { id: 11, period: '2026-11', dueOn: '2026-12-25', principal: 500_000 };
+    const novFee: Entry = { id: 2, valueDate: '2026-11-30', kind: 'monthly_fee', amount: -500_000 };
+    const both = expectedPenalties([OCT_FEE, novFee], [OCT, NOV], '2026-12-31', rules);
+    expect(both.filter((p) => p.invoiceId === 11).map((p) => [p.day, p.amount])).toEqual([
+      ['2026-12-26', 1_500],
+      ['2026-12-27', 1_500],
+    ]);
+    expect(both.filter((p) => p.invoiceId === 10)).toHaveLength(30);
+    // with no version at all, the contract's 0.5% and 30 days
+    expect(penaltyRulesOn([])('2026-11-26')).toEqual({ rate: '0.005', capDays: 30 });
   });
 
   it('property: never more than the cap, never more than 0.5% of the principal, never after full payment', () => {

@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { inTransaction, openDatabase, type Db } from '../../src/db/connection.js';
 import { entriesOf, postEntries } from '../../src/db/ledger.js';
+import { penaltyRuleVersions, saveOperator } from '../../src/db/operator.js';
 import { runSuspend, runTerminate } from '../../src/jobs/collection.js';
 import { restoreAfterPayment, runDebit } from '../../src/jobs/debit.js';
 import { runPenalties } from '../../src/jobs/penalties.js';
 import { verify } from '../../src/jobs/verify.js';
 import { addAccount, addTariff } from '../helpers/db.js';
-import { shippedCalendar } from '../helpers/fixtures.js';
+import { shippedCalendar, TEST_OPERATOR } from '../helpers/fixtures.js';
 
 const calendar = shippedCalendar();
 let db: Db;
@@ -79,6 +80,41 @@ describe('run penalties', () => {
       { day: '2026-11-26', amount: -2_500 },
       { day: '2026-11-27', amount: -2_500 },
     ]);
+    expect(verify(db)).toEqual([]);
+  });
+
+  it('a change of the rate or cap applies from the first day not yet run: days already run keep theirs, even recomputed', async () => {
+    creditAccount('C');
+    await runPenalties(db, { date: '2026-11-27' });
+    // no operator yet: the contract's 0.5% and 30 days. Then 0.3% and a cap of 3 days.
+    saveOperator(db, { ...TEST_OPERATOR, penaltyRate: '0.003', penaltyCapDays: 3 });
+    expect(penaltyRuleVersions(db)).toEqual([
+      { effectiveFrom: '0001-01-01', rate: '0.005', capDays: 30 },
+      { effectiveFrom: '2026-11-28', rate: '0.003', capDays: 3 },
+    ]);
+    await runPenalties(db, { date: '2026-11-29' });
+    // 26, 27 Nov: 0.5% × 5 000 ₸ = 25 ₸; 28, 29 Nov: 0.3% × 5 000 ₸ = 15 ₸. October's invoice was
+    // first overdue on 26 Nov, under the cap of 30: its fourth day is charged.
+    expect(penalties('C')).toEqual([
+      { day: '2026-11-26', amount: -2_500 },
+      { day: '2026-11-27', amount: -2_500 },
+      { day: '2026-11-28', amount: -1_500 },
+      { day: '2026-11-29', amount: -1_500 },
+    ]);
+    // a payment of 2 000 ₸ dated 26 Nov, imported now: it counts from the 27th, pays 26 Nov's 25 ₸
+    // first and 1 975 ₸ of principal, leaving 3 025 ₸. 27 Nov at that day's 0.5%: 15.125 → 15.13 ₸;
+    // 28 and 29 Nov at 0.3%: 9.075 → 9.08 ₸
+    post('C', '2026-11-26', 'payment', 200_000);
+    await runPenalties(db, { date: '2026-11-29' });
+    expect(penalties('C')).toEqual([
+      { day: '2026-11-26', amount: -2_500 },
+      { day: '2026-11-27', amount: -1_513 },
+      { day: '2026-11-28', amount: -908 },
+      { day: '2026-11-29', amount: -908 },
+    ]);
+    // saving the same settings again adds no version
+    saveOperator(db, { ...TEST_OPERATOR, penaltyRate: '0.003', penaltyCapDays: 3 });
+    expect(penaltyRuleVersions(db)).toHaveLength(2);
     expect(verify(db)).toEqual([]);
   });
 
