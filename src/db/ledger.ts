@@ -33,7 +33,7 @@ export interface LedgerRow {
   createdAt: string;
 }
 
-const statements = new WeakMap<Database.Database, { insert: Database.Statement; bump: Database.Statement }>();
+const statements = new WeakMap<Database.Database, { insert: Database.Statement; bump: Database.Statement; facts: Database.Statement }>();
 
 function prepared(sqlite: Database.Database) {
   let s = statements.get(sqlite);
@@ -45,6 +45,7 @@ function prepared(sqlite: Database.Database) {
          ON CONFLICT (key) DO NOTHING`,
       ),
       bump: sqlite.prepare('UPDATE accounts SET balance = balance + ? WHERE account = ?'),
+      facts: sqlite.prepare(`SELECT id, value_date AS valueDate, kind, amount, invoice_id AS invoiceId FROM ledger WHERE account = ? ORDER BY value_date, id`),
     };
     statements.set(sqlite, s);
   }
@@ -90,6 +91,14 @@ export function entriesOf(db: Db, account: string): LedgerRow[] {
   return db.sqlite
     .prepare(`SELECT ${ROW_COLUMNS} FROM ledger WHERE account = ? ORDER BY value_date, id`)
     .all(account) as LedgerRow[];
+}
+
+/**
+ * Every entry of an account as the rules see it, with the invoice a penalty belongs to, in value-date
+ * order: the columns a replay reads (the penalty job's, once per account), from a statement prepared once.
+ */
+export function factsOf(db: Db, account: string): (Entry & { invoiceId: number | null })[] {
+  return prepared(db.sqlite).facts.all(account) as (Entry & { invoiceId: number | null })[];
 }
 
 export function asEntries(rows: readonly LedgerRow[]): Entry[] {

@@ -5,7 +5,7 @@
 import type { Db } from '../db/connection.js';
 import { accountsWithDueInvoices, invoicesOf } from '../db/invoices.js';
 import type { Counts } from '../db/journal.js';
-import { asEntries, entriesOf, postEntries, type NewEntry } from '../db/ledger.js';
+import { factsOf, postEntries, type NewEntry } from '../db/ledger.js';
 import { penaltyRuleVersions } from '../db/operator.js';
 import type { IsoDate } from '../domain/dates.js';
 import { expectedPenalties, penaltyCorrections, penaltyRulesOn, type PenaltyRulesOn, type PostedPenalty } from '../domain/penalty.js';
@@ -27,8 +27,8 @@ export interface PenaltyOptions {
 /** Posts one account's penalty corrections through `through`; returns the counts. Inside a transaction. */
 export function settlePenalties(db: Db, account: string, through: IsoDate, rules: PenaltyRulesOn, runId: number | null, onPost?: (e: NewEntry) => void): Counts {
   const terminatedOn = (db.sqlite.prepare('SELECT terminated_on AS t FROM accounts WHERE account = ?').get(account) as { t: string | null }).t;
-  const rows = entriesOf(db, account);
-  const expected = expectedPenalties(asEntries(rows), invoicesOf(db, account), through, rules, terminatedOn);
+  const rows = factsOf(db, account);
+  const expected = expectedPenalties(rows, invoicesOf(db, account), through, rules, terminatedOn);
   // Only days up to `through` are compared: a run for an earlier day than one already run judges its
   // own days and leaves the later ones, computed by the later run, as they are.
   const postedByKey = new Map<string, PostedPenalty & { entries: number }>();
