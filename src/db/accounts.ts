@@ -1,6 +1,6 @@
 // Accounts and subscribers: reads grouped by aggregate; no business decisions here.
 import type { Db } from './connection.js';
-import { asEntries, entriesOf } from './ledger.js';
+import { factsOf } from './ledger.js';
 import { overdueDebt } from '../domain/allocation.js';
 import type { AccountStatus, Method, SuspendReason } from '../domain/accounts.js';
 import type { IsoDate } from '../domain/dates.js';
@@ -66,7 +66,7 @@ export function dueDatesByPeriod(db: Db, account: string): Map<string, IsoDate> 
 }
 
 export function overdueDebtOfAccount(db: Db, account: string, asOf: IsoDate): Tiyn {
-  return overdueDebt(asEntries(entriesOf(db, account)), dueDatesByPeriod(db, account), asOf);
+  return overdueDebt(factsOf(db, account), dueDatesByPeriod(db, account), asOf);
 }
 
 /** cl. 6.4: unpaid overdue debt over all accounts of an IIN, by account (only accounts that owe). */

@@ -5,7 +5,7 @@ import type { Db } from '../db/connection.js';
 import { recordAccessEvent } from '../db/access.js';
 import { invoicesOf } from '../db/invoices.js';
 import { nowIso, type Counts } from '../db/journal.js';
-import { asEntries, entriesOf, postEntries } from '../db/ledger.js';
+import { factsOf, postEntries } from '../db/ledger.js';
 import { getOperator } from '../db/operator.js';
 import { fundsSuspensionExpires, overdueForSuspension, twoConsecutiveOverdue } from '../domain/collection.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
@@ -46,7 +46,7 @@ export async function runSuspend(db: Db, options: DayJobOptions): Promise<JobRes
       ctx.batch(() => {
         const counts: Counts = {};
         for (const a of rows) {
-          const overdue = overdueForSuspension(asEntries(entriesOf(db, a.account)), invoicesOf(db, a.account), date, grace);
+          const overdue = overdueForSuspension(factsOf(db, a.account), invoicesOf(db, a.account), date, grace);
           if (overdue.length > 0 && a.status === 'active') {
             setStatus.run('suspended', 'debt', a.account);
             const numbers = overdue.map((i) => i.period).join(', ');
@@ -160,7 +160,7 @@ export async function runTerminate(db: Db, options: TerminateOptions): Promise<J
         for (const a of rows) {
           let reason: string | undefined;
           if (a.method === 'credit') {
-            const pair = twoConsecutiveOverdue(asEntries(entriesOf(db, a.account)), invoicesOf(db, a.account), date);
+            const pair = twoConsecutiveOverdue(factsOf(db, a.account), invoicesOf(db, a.account), date);
             if (pair) reason = `two consecutive invoices overdue: ${pair[0].period} and ${pair[1].period} (cl. 23.6, D-5)`;
           } else {
             const last = suspendedSince.get(a.account) as { d: string } | undefined;

@@ -3,7 +3,7 @@
 import type { Db } from '../db/connection.js';
 import { allAccounts } from '../db/accounts.js';
 import { invoicesOf } from '../db/invoices.js';
-import { asEntries, entriesOf } from '../db/ledger.js';
+import { factsOf } from '../db/ledger.js';
 import { summarise } from '../domain/allocation.js';
 import { unpaidAtEndOf } from '../domain/collection.js';
 import { daysBetween, type IsoDate } from '../domain/dates.js';
@@ -32,7 +32,7 @@ export function debtors(db: Db, date: IsoDate): Debtor[] {
   );
   for (const a of allAccounts(db)) {
     if (!candidates.has(a.account)) continue;
-    const entries = asEntries(entriesOf(db, a.account));
+    const entries = factsOf(db, a.account);
     const invoices = invoicesOf(db, a.account).filter((i) => i.dueOn < date);
     const unpaid = unpaidAtEndOf(entries, invoices, date);
     const owing = invoices.filter((i) => (unpaid.get(i.id) ?? 0) > 0);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Db } from './../db/connection.js';
 import { findAccount } from '../db/accounts.js';
 import { journalRun, nowIso } from '../db/journal.js';
-import { asEntries, entriesOf } from '../db/ledger.js';
+import { factsOf } from '../db/ledger.js';
 import { getOperator } from '../db/operator.js';
 import { inTransaction } from '../db/connection.js';
 import { summarise } from '../domain/allocation.js';
@@ -61,7 +61,7 @@ export async function writeTerminationNotices(db: Db, dir: string, since: IsoDat
   const written: NoticeRow[] = [];
   for (const n of due) {
     const a = findAccount(db, n.account)!;
-    const s = summarise(asEntries(entriesOf(db, n.account)), n.day);
+    const s = summarise(factsOf(db, n.account), n.day);
     const debt = s.debt + s.penaltyDebt;
     const why = reasons(n.reason);
     const values: Record<string, string> = {
