@@ -82,7 +82,7 @@ export function unpaidPrincipalAtStart(entries: readonly Entry[], invoices: read
 }
 
 /** The invoices' unpaid principal from what the allocator holds open, by the period of each charge. */
-function unpaidByInvoice(allocator: Allocator, invoices: readonly PenaltyInvoice[]): Map<number, Tiyn> {
+export function unpaidByInvoice(allocator: Allocator, invoices: readonly PenaltyInvoice[]): Map<number, Tiyn> {
   const byPeriod = new Map<string, Tiyn>();
   for (const { entry, left } of allocator.openPrincipal()) {
     const period = entry.valueDate.slice(0, 7);

@@ -32,6 +32,9 @@ const penalties = (account: string) =>
 const status = (account: string) =>
   db.sqlite.prepare('SELECT status, suspend_reason AS reason, terminated_on AS terminatedOn, equipment_return_by AS returnBy FROM accounts WHERE account = ?').get(account);
 
+const events = (account: string) =>
+  db.sqlite.prepare('SELECT value_date AS day, event FROM access_events WHERE account = ? ORDER BY id').all(account) as { day: string; event: string }[];
+
 /** A credit account billed 5 000 ₸ for October (due 25 Nov) and for November (due 25 Dec). */
 function creditAccount(account: string) {
   addAccount(db, account, { method: 'credit', tariff: 'NET', connectedOn: '2026-09-01' });
@@ -198,6 +201,37 @@ describe('run suspend', () => {
       expect(restoreAfterPayment(db, 'C', '2026-11-27', null)).toBe('restored');
     });
     expect(status('C')).toMatchObject({ status: 'active', reason: null });
+  });
+
+  it('judging a past day again neither suspends nor terminates an account that has paid since', async () => {
+    creditAccount('C');
+    await runSuspend(db, { date: '2026-11-26' });
+    expect(status('C')).toMatchObject({ status: 'suspended', reason: 'debt' });
+    // 5 000 ₸ dated 28 Nov pays October (no penalty run here): restored at once
+    post('C', '2026-11-28', 'payment', 500_000);
+    expect(inTransaction(db, () => restoreAfterPayment(db, 'C', '2026-11-28', null))).toBe('restored');
+    // 27 Nov judged again: October was unpaid at the end of that day, but is paid now
+    await runSuspend(db, { date: '2026-11-27' });
+    expect(status('C')).toMatchObject({ status: 'active', reason: null });
+    // 26 Dec: November is overdue, October paid: not two consecutive invoices, no termination
+    await runTerminate(db, { date: '2026-12-26', calendar });
+    expect(status('C')).toMatchObject({ status: 'active', terminatedOn: null });
+    expect(events('C')).toEqual([
+      { day: '2026-11-26', event: 'suspend' },
+      { day: '2026-11-28', event: 'restore' },
+    ]);
+  });
+
+  it('a termination judged on a past day spares an account that paid both invoices since', async () => {
+    creditAccount('C');
+    // 26 Dec: October and November both overdue and unpaid; 10 000 ₸ dated 27 Dec pays both
+    post('C', '2026-12-27', 'payment', 1_000_000);
+    await runTerminate(db, { date: '2026-12-26', calendar });
+    expect(status('C')).toMatchObject({ status: 'active', terminatedOn: null });
+    // without the payment the same day terminates (cl. 23.6, D-5)
+    creditAccount('D');
+    await runTerminate(db, { date: '2026-12-26', calendar });
+    expect(status('D')).toMatchObject({ status: 'terminated' });
   });
 
   it('charges equipment not returned by its deadline at its cost, once', async () => {

@@ -1,0 +1,52 @@
+// Suspension and termination judge an account as it stands: a debt unpaid at the end of the day
+// judged, and unpaid still with every credit on the ledger.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { stillUnpaidAtEndOf, unpaidAtEndOf } from '../../src/domain/collection.js';
+import { addDays } from '../../src/domain/dates.js';
+import type { Entry } from '../../src/domain/entries.js';
+import type { PenaltyInvoice } from '../../src/domain/penalty.js';
+
+const OCT_FEE: Entry = { id: 1, valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000 };
+const NOV_FEE: Entry = { id: 2, valueDate: '2026-11-30', kind: 'monthly_fee', amount: -500_000 };
+const OCT: PenaltyInvoice = { id: 10, period: '2026-10', dueOn: '2026-11-25', principal: 500_000 };
+const NOV: PenaltyInvoice = { id: 11, period: '2026-11', dueOn: '2026-12-25', principal: 500_000 };
+
+describe('still unpaid at the end of a day', () => {
+  it('a payment after the day pays the oldest first: what it covers is not owed any more', () => {
+    // 26 Dec judged on 30 Dec's ledger: 6 000 ₸ dated 28 Dec pays October's 5 000 ₸ and 1 000 ₸ of November
+    const pay: Entry = { id: 3, valueDate: '2026-12-28', kind: 'payment', amount: 600_000 };
+    expect(unpaidAtEndOf([OCT_FEE, NOV_FEE, pay], [OCT, NOV], '2026-12-26')).toEqual(new Map([[10, 500_000], [11, 500_000]]));
+    expect(stillUnpaidAtEndOf([OCT_FEE, NOV_FEE, pay], [OCT, NOV], '2026-12-26')).toEqual(new Map([[10, 0], [11, 400_000]]));
+  });
+
+  it('a debt that arose after the day is not owed on it', () => {
+    // judged on 20 Nov: November's fee (dated 30 Nov) did not exist yet
+    expect(stillUnpaidAtEndOf([OCT_FEE, NOV_FEE], [OCT, NOV], '2026-11-20')).toEqual(new Map([[10, 500_000], [11, 0]]));
+  });
+
+  it('property: with nothing dated after the day, the same as unpaid at the end of the day; never more', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ day: fc.integer({ min: 0, max: 90 }), amount: fc.integer({ min: 1, max: 700_000 }), kind: fc.constantFrom('payment', 'recalc', 'penalty') }), {
+          maxLength: 8,
+        }),
+        fc.integer({ min: 0, max: 90 }),
+        (rows, judged) => {
+          const entries: Entry[] = [
+            OCT_FEE,
+            NOV_FEE,
+            ...rows.map((r, i) => ({ id: 100 + i, valueDate: addDays('2026-11-01', r.day), kind: r.kind, amount: r.kind === 'penalty' ? -r.amount : r.amount })),
+          ];
+          const day = addDays('2026-11-01', judged);
+          const still = stillUnpaidAtEndOf(entries, [OCT, NOV], day);
+          const then = unpaidAtEndOf(entries, [OCT, NOV], day);
+          for (const [id, left] of still) expect(left).toBeLessThanOrEqual(then.get(id)!);
+          const upToDay = entries.filter((e) => e.valueDate <= day);
+          expect(stillUnpaidAtEndOf(upToDay, [OCT, NOV], day)).toEqual(unpaidAtEndOf(upToDay, [OCT, NOV], day));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
