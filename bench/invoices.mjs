@@ -14,17 +14,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OPERATOR } from './operator.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, '..', 'dist');
 const PERIOD = '2026-10';
 const load = (p) => import(path.join(dist, ...p.split('/')));
 
-const OPERATOR = {
-  name: 'ТОО «Мысал Телеком»', bin: '190540012345', iban: 'KZ12601A861000123456', bank: 'АО «Народный Банк Казахстана»', bic: 'HSBKKZKX',
-  kbe: '17', knp: '859', address: '050000, г. Алматы, пр. Абая, д. 52, офис 301', phone: '+7 727 300 00 00', site: 'www.example.kz',
-  email: 'billing@example.kz', invoicePrefix: 'MT', penaltyRate: '0.005', penaltyCapDays: 30, graceDays: 0,
-};
 const NAMES = ['Әбенов Қанат', 'Гауһар Нұрланқызы', 'Иванова Мария', 'Сейтқали Өмірзақ', 'Мұратқызы Қарлығаш', 'Бондаренко Павел'];
 
 /** N credit accounts: most connected long ago, one in ten on 16 October (installation + a prorated fee), with September payments. */
