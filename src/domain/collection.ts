@@ -34,7 +34,7 @@ export function overdueForSuspension(entries: readonly Entry[], invoices: readon
 
 /**
  * D-5, credit: two consecutive monthly invoices (periods P and P+1) both overdue on `day` with
- * principal unpaid. Returns the pair, or undefined.
+ * principal unpaid at its end and still unpaid now (stillUnpaidAtEndOf). Returns the pair, or undefined.
  */
 export function twoConsecutiveOverdue(entries: readonly Entry[], invoices: readonly PenaltyInvoice[], day: IsoDate): [PenaltyInvoice, PenaltyInvoice] | undefined {
   const unpaid = stillUnpaidAtEndOf(entries, invoices, day);
