@@ -10,7 +10,12 @@
 //     of a multi-day holiday such as Nauryz moves on its own);
 //   - a holiday with "moves": false (religious: Orthodox Christmas, Kurban Ait) never moves;
 //   - a transfer makes a weekend day ("workday") a working day and a weekday ("dayOff") a day off.
-// A date in a year the calendar has no data for is an error, never "no holidays".
+// A date in a year the calendar has no data for is an error, never "no holidays", with one
+// exception: a deadline (addWorkingDays and the two functions built on it) that runs past the data
+// into a later year is counted by the law's rule for that year (lawHolidays: the fixed holidays,
+// moved as above; no Kurban Ait, no transfers, neither being known in advance), and the calendar
+// reports it through onEstimate, so that one deadline beyond the data never fails a night's work.
+// From 90 days before the data ends every run warns (warnsOfCalendarEnd).
 //
 // Pure: no file system, no clock. Dates are ISO strings 'YYYY-MM-DD'.
 
@@ -186,6 +191,121 @@ export function parseHolidayYear(json: unknown, source: string): HolidayYear {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The law's list of holidays, as a rule: what a year's file holds, and the estimate for a year that
+// has no file yet.
+
+/** The first year lawHolidays describes: the Law "On holidays" as amended in 2026. */
+export const LAW_HOLIDAYS_FROM = 2026;
+
+const NEW_YEAR = 'Жаңа жыл / Новый год';
+const ORTHODOX_CHRISTMAS = 'Православиелік Рождество / Православное Рождество';
+const WOMENS_DAY = 'Халықаралық әйелдер күні / Международный женский день';
+const CONSTITUTION_DAY = 'Конституция күні / День Конституции';
+const NAURYZ = 'Наурыз мейрамы / Праздник Наурыз';
+const UNITY_DAY = 'Қазақстан халқының бірлігі мерекесі / Праздник единства народа Казахстана';
+const DEFENDERS_DAY = 'Отан қорғаушы күні / День защитника Отечества';
+const VICTORY_DAY = 'Жеңіс күні / День Победы';
+const KURBAN_AIT = 'Құрбан айт / Курбан айт';
+const CAPITAL_DAY = 'Астана күні / День столицы';
+const REPUBLIC_DAY = 'Республика күні / День Республики';
+const INDEPENDENCE_DAY = 'Тәуелсіздік күні / День Независимости';
+
+/**
+ * The holidays of `year` as the Law "On holidays in the Republic of Kazakhstan" (as amended in 2026)
+ * lists them, each on its own date before any moving, in date order: 1–2 January, 7 January
+ * (Orthodox Christmas, religious), 8 March, 15 March (Constitution Day, from 2027; 30 August is no
+ * holiday from 2026 on), 21–23 March, 1, 7, 9 May, Kurban Ait (religious; its date is announced each
+ * year: `kurbanAit`, or null when not known), 6 July, 25 October, 16 December.
+ */
+export function lawHolidays(year: number, kurbanAit: string | null): Holiday[] {
+  if (!Number.isInteger(year) || year < LAW_HOLIDAYS_FROM || year > 9999) {
+    throw new CalendarError(`the holiday rule knows the law as amended in 2026, for ${LAW_HOLIDAYS_FROM} and later: no rule for ${year}`);
+  }
+  if (kurbanAit !== null && (dayNumberOrNull(kurbanAit) === null || yearOf(kurbanAit) !== year)) {
+    throw new CalendarError(`Kurban Ait ${kurbanAit} is not a date in ${year}`);
+  }
+  const on = (monthDay: string, name: string, moves: boolean): Holiday => ({ date: `${year}-${monthDay}`, name, moves });
+  const holidays: Holiday[] = [
+    on('01-01', NEW_YEAR, true),
+    on('01-02', NEW_YEAR, true),
+    on('01-07', ORTHODOX_CHRISTMAS, false),
+    on('03-08', WOMENS_DAY, true),
+    ...(year >= 2027 ? [on('03-15', CONSTITUTION_DAY, true)] : []),
+    on('03-21', NAURYZ, true),
+    on('03-22', NAURYZ, true),
+    on('03-23', NAURYZ, true),
+    on('05-01', UNITY_DAY, true),
+    on('05-07', DEFENDERS_DAY, true),
+    on('05-09', VICTORY_DAY, true),
+    on('07-06', CAPITAL_DAY, true),
+    on('10-25', REPUBLIC_DAY, true),
+    on('12-16', INDEPENDENCE_DAY, true),
+  ];
+  if (kurbanAit !== null) {
+    if (holidays.some((h) => h.date === kurbanAit)) throw new CalendarError(`Kurban Ait ${kurbanAit} is already another holiday`);
+    holidays.push({ date: kurbanAit, name: KURBAN_AIT, moves: false });
+  }
+  return holidays.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+/**
+ * The weekdays off that `holidays` give: each holiday on a weekday, and each moving holiday on a
+ * weekend moved, in date order, to the next weekday that is neither a holiday nor taken by an
+ * earlier moved day. `movedTo` maps each moved day to the holiday it comes from.
+ */
+function weekdaysOff(holidays: readonly Holiday[]): { off: Set<string>; movedTo: Map<string, string> } {
+  const sorted = [...holidays].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const holidayDates = new Set(sorted.map((h) => h.date));
+  const off = new Set<string>();
+  const movedTo = new Map<string, string>();
+  for (const h of sorted) {
+    const n = dayNumber(h.date);
+    if (!isWeekend(n)) {
+      off.add(h.date);
+      continue;
+    }
+    if (!h.moves) continue;
+    let m = n + 1;
+    while (isWeekend(m) || holidayDates.has(isoFromDayNumber(m)) || movedTo.has(isoFromDayNumber(m))) m += 1;
+    const target = isoFromDayNumber(m);
+    movedTo.set(target, h.date);
+    off.add(target);
+  }
+  return { off, movedTo };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The end of the data.
+
+/** From this many days before the calendar's data ends, every run warns (SPEC section 2). */
+export const CALENDAR_WARNING_DAYS = 90;
+
+/**
+ * Whether a run on `today` warns that the calendar's data ends on `lastDate`: from 90 days before it
+ * (31 December: from 2 October on) and every day after it.
+ */
+export function warnsOfCalendarEnd(lastDate: string, today: string): boolean {
+  return dayNumber(lastDate) - dayNumber(today) <= CALENDAR_WARNING_DAYS;
+}
+
+/** A deadline counted into years the calendar has no data for, by the law's rule (lawHolidays, no Kurban Ait, no transfers). */
+export interface WorkingDaysEstimate {
+  /** The date counted from. */
+  from: string;
+  /** The working days counted (0 for workingDayOnOrAfter). */
+  workingDays: number;
+  /** The date found. */
+  result: string;
+  /** The years without data the count went through, ascending. */
+  years: number[];
+}
+
+export interface CalendarOptions {
+  /** Called for every deadline that went through a year without data (the caller warns). */
+  onEstimate?: (estimate: WorkingDaysEstimate) => void;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The calendar.
 
 export class WorkingCalendar {
@@ -195,7 +315,13 @@ export class WorkingCalendar {
   /** Saturdays and Sundays that are working days (transfers). */
   private readonly workingWeekends = new Set<string>();
 
-  constructor(years: readonly HolidayYear[]) {
+  private readonly firstYear: number | null;
+  /** The weekdays off of the years estimated by the rule so far, by year. */
+  private readonly estimatedOff = new Map<number, ReadonlySet<string>>();
+  private readonly onEstimate: ((estimate: WorkingDaysEstimate) => void) | undefined;
+
+  constructor(years: readonly HolidayYear[], options: CalendarOptions = {}) {
+    this.onEstimate = options.onEstimate;
     const checked = years.map((y) => parseHolidayYear(y, `calendar data for ${String(y?.year)}`));
     const loaded = new Set<number>();
     for (const y of checked) {
@@ -204,31 +330,19 @@ export class WorkingCalendar {
     }
     this.yearsLoaded = loaded;
     checked.sort((a, b) => a.year - b.year);
+    this.firstYear = checked[0]?.year ?? null;
 
     const allHolidays = checked.flatMap((y) => y.holidays);
     const holidayDates = new Set(allHolidays.map((h) => h.date));
 
-    // Holidays on weekdays are days off; moving holidays on weekends move, in date order, each to
-    // the next weekday that is neither a holiday nor taken by an earlier moved day.
-    const movedTo = new Map<string, string>(); // moved day → the holiday it comes from
-    for (const h of allHolidays) {
-      const n = dayNumber(h.date);
-      if (!isWeekend(n)) {
-        this.offWeekdays.add(h.date);
-        continue;
-      }
-      if (!h.moves) continue;
-      let m = n + 1;
-      while (isWeekend(m) || holidayDates.has(isoFromDayNumber(m)) || movedTo.has(isoFromDayNumber(m))) m += 1;
-      const target = isoFromDayNumber(m);
+    // Holidays on weekdays are days off; moving holidays on weekends move (weekdaysOff).
+    const { off, movedTo } = weekdaysOff(allHolidays);
+    for (const [target, from] of movedTo) {
       if (!loaded.has(yearOf(target))) {
-        throw new CalendarError(
-          `holiday ${h.date} moves to ${target}, but the calendar has no data for year ${yearOf(target)}`,
-        );
+        throw new CalendarError(`holiday ${from} moves to ${target}, but the calendar has no data for year ${yearOf(target)}`);
       }
-      movedTo.set(target, h.date);
-      this.offWeekdays.add(target);
     }
+    for (const d of off) this.offWeekdays.add(d);
 
     for (const y of checked) {
       for (const t of y.transfers) {
@@ -259,17 +373,64 @@ export class WorkingCalendar {
     return this.yearsLoaded.has(year);
   }
 
-  private requireYear(year: number): void {
-    if (!this.yearsLoaded.has(year)) {
-      const have = this.years().join(', ') || 'none';
-      throw new CalendarError(`no working-day calendar data for year ${year} (have: ${have})`);
-    }
+  /**
+   * The last date of the data that counts on `today`: 31 December of the last year in the unbroken
+   * run of years with data from today's year on. When today's year has no data, the end of the
+   * latest year with data before it (already passed), else of the first run of years (a calendar
+   * that starts after today).
+   */
+  lastDateCovered(today: string): string {
+    dayNumber(today);
+    const years = this.years();
+    if (years.length === 0) throw new CalendarError('the working-day calendar has no data at all');
+    const y = yearOf(today);
+    let end = this.yearsLoaded.has(y) ? y : (years.filter((x) => x < y).pop() ?? years[0]!);
+    while (this.yearsLoaded.has(end + 1)) end += 1;
+    return `${end}-12-31`;
   }
 
-  private isWorking(n: number, date: string): boolean {
-    this.requireYear(yearOf(date));
+  private missingYear(year: number): never {
+    const have = this.years().join(', ') || 'none';
+    throw new CalendarError(`no working-day calendar data for year ${year} (have: ${have})`);
+  }
+
+  private requireYear(year: number): void {
+    if (!this.yearsLoaded.has(year)) this.missingYear(year);
+  }
+
+  /** A year without data that a deadline may run into: after the first year with data, and one the rule knows. */
+  private canEstimate(year: number): boolean {
+    return this.firstYear !== null && year > this.firstYear && year >= LAW_HOLIDAYS_FROM;
+  }
+
+  private estimatedDaysOff(year: number): ReadonlySet<string> {
+    let off = this.estimatedOff.get(year);
+    if (off === undefined) {
+      off = weekdaysOff(lawHolidays(year, null)).off;
+      this.estimatedOff.set(year, off);
+    }
+    return off;
+  }
+
+  /**
+   * Whether day n (= `date`) is a working day. Without `estimated`, a year without data is an error;
+   * with it, such a year after the data is answered by the rule and added to `estimated`.
+   */
+  private isWorking(n: number, date: string, estimated?: Set<number>): boolean {
+    const year = yearOf(date);
+    if (!this.yearsLoaded.has(year)) {
+      if (estimated === undefined || !this.canEstimate(year)) return this.missingYear(year);
+      estimated.add(year);
+      if (isWeekend(n)) return this.workingWeekends.has(date);
+      return !this.offWeekdays.has(date) && !this.estimatedDaysOff(year).has(date);
+    }
     if (isWeekend(n)) return this.workingWeekends.has(date);
     return !this.offWeekdays.has(date);
+  }
+
+  private reportEstimate(from: string, workingDays: number, result: string, estimated: ReadonlySet<number>): void {
+    if (estimated.size === 0) return;
+    this.onEstimate?.({ from, workingDays, result, years: [...estimated].sort((a, b) => a - b) });
   }
 
   isWorkingDay(date: string): boolean {
@@ -293,17 +454,21 @@ export class WorkingCalendar {
   /**
    * The date that is n working days after `date`, not counting `date` itself (n ≥ 1):
    * "within 10 working days of the 24th" ends on addWorkingDays(the 24th, 10).
+   * Days in a year without data after the data are counted by the rule and reported (onEstimate).
    */
   addWorkingDays(date: string, n: number): string {
     if (!Number.isInteger(n) || n < 1) throw new CalendarError(`number of working days must be a whole number ≥ 1, got ${n}`);
     let d = dayNumber(date);
-    this.requireYear(yearOf(date));
+    const estimated = new Set<number>();
+    if (!this.yearsLoaded.has(yearOf(date)) && !this.canEstimate(yearOf(date))) this.missingYear(yearOf(date));
     let left = n;
     while (left > 0) {
       d += 1;
-      if (this.isWorking(d, isoFromDayNumber(d))) left -= 1;
+      if (this.isWorking(d, isoFromDayNumber(d), estimated)) left -= 1;
     }
-    return isoFromDayNumber(d);
+    const result = isoFromDayNumber(d);
+    this.reportEstimate(date, n, result, estimated);
+    return result;
   }
 
   /** The first working day strictly after `date`. */
@@ -313,6 +478,9 @@ export class WorkingCalendar {
 
   /** `date` itself when it is a working day, else the next working day (a deadline that falls on a day off). */
   workingDayOnOrAfter(date: string): string {
-    return this.isWorkingDay(date) ? date : this.nextWorkingDay(date);
+    const estimated = new Set<number>();
+    if (!this.isWorking(dayNumber(date), date, estimated)) return this.nextWorkingDay(date);
+    this.reportEstimate(date, 0, date, estimated);
+    return date;
   }
 }

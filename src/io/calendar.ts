@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../db/connection.js';
-import { CalendarError, parseHolidayYear, WorkingCalendar, type HolidayYear } from '../domain/calendar.js';
+import { CalendarError, parseHolidayYear, WorkingCalendar, type CalendarOptions, type HolidayYear } from '../domain/calendar.js';
 import { InputError } from '../domain/errors.js';
 
 export const SHIPPED_CALENDAR_DIR = path.join(PROJECT_ROOT, 'data', 'calendar');
@@ -30,12 +30,12 @@ function readYears(dir: string): HolidayYear[] {
 }
 
 /** The shipped years, with every year found in `overrideDir` replacing or adding to them. */
-export function loadCalendar(overrideDir?: string): WorkingCalendar {
+export function loadCalendar(overrideDir?: string, options: CalendarOptions = {}): WorkingCalendar {
   const byYear = new Map<number, HolidayYear>();
   for (const y of readYears(SHIPPED_CALENDAR_DIR)) byYear.set(y.year, y);
   if (overrideDir) {
     if (!existsSync(overrideDir)) throw new InputError([{ file: overrideDir, message: 'calendar folder does not exist' }]);
     for (const y of readYears(overrideDir)) byYear.set(y.year, y);
   }
-  return new WorkingCalendar([...byYear.values()]);
+  return new WorkingCalendar([...byYear.values()], options);
 }
