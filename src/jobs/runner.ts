@@ -1,7 +1,9 @@
 // The discipline every job follows (SPEC section 6): one writer at a time (a second run exits 75),
 // a journal row per run, and work in batches, each batch one transaction together with the
 // journal's counts, so a run killed at any point leaves whole batches only and a rerun finishes the
-// rest. With dryRun every batch is computed and then rolled back: nothing is written.
+// rest. With dryRun every batch is computed and then rolled back: nothing is written. A job made of
+// other jobs (`run day`) holds the lock for all of them (holdWriterLock).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Db } from '../db/connection.js';
 import { acquireLock, startRun, type Counts, type RunHandle } from '../db/journal.js';
 
@@ -54,10 +56,36 @@ export interface JobResult {
   dryRun: boolean;
 }
 
+/** The writer lock held by holdWriterLock, for the jobs run inside its body. */
+const heldLock = new AsyncLocalStorage<{ db: Db; job: string }>();
+
+/** Whether the code running now is inside holdWriterLock's body for this database. */
+function underHeldLock(db: Db): boolean {
+  return heldLock.getStore()?.db === db;
+}
+
+/**
+ * Runs `body` holding the writer lock as `job` from its start to its end: a job made of other jobs
+ * (`run day`: debit, penalties, suspend, terminate, day after day) takes the lock once, so that no
+ * other writer (a payments import, another job: they exit 75) comes in between two of them. Every
+ * runJob inside `body` on the same database runs under the held lock instead of taking its own, and
+ * journals its own run as usual. The scope is the body's own calls, not the process: a job started
+ * elsewhere, even on another connection of this process, still finds the lock taken.
+ */
+export async function holdWriterLock<T>(db: Db, job: string, body: () => Promise<T>): Promise<T> {
+  if (underHeldLock(db)) return body();
+  const release = acquireLock(db, job);
+  try {
+    return await heldLock.run({ db, job }, body);
+  } finally {
+    release();
+  }
+}
+
 export async function runJob(db: Db, options: JobOptions, body: (ctx: JobContext) => void | Promise<void>): Promise<JobResult> {
   const dryRun = options.dryRun ?? false;
   const progress = options.progress ?? silentProgress;
-  const release = dryRun ? () => {} : acquireLock(db, options.job);
+  const release = dryRun || underHeldLock(db) ? () => {} : acquireLock(db, options.job);
   let run: RunHandle | undefined;
   const totals: Counts = {};
   let batches = 0;

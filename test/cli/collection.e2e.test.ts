@@ -48,11 +48,9 @@ describe('run day', () => {
     // the advance account connected on the 20th with nothing paid: suspended for funds since its first day
     expect(esepJson<Record<string, string>>(db, 'account', 'show', '2002')).toMatchObject({ status: 'suspended', suspend_reason: 'funds' });
     expect(esep(db, 'verify').code).toBe(0);
-    // a rerun does nothing more
+    // a rerun for the day done runs nothing and says so
     const again = esepJson<{ days: string[]; counts: Record<string, Record<string, number>> }>(db, 'run', 'day', '--date', '2026-11-28');
-    expect(again.days).toEqual(['2026-11-28']);
-    expect(again.counts.penalties).toMatchObject({ penalties: 0, corrections: 0 });
-    expect(again.counts.debit).toEqual({});
+    expect(again).toMatchObject({ days: [], already_done: true, done_through: '2026-11-28', counts: {} });
   });
 
   it('prints the collection agency\u2019s list for Excel, formulas neutralised', () => {

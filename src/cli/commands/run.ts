@@ -116,7 +116,7 @@ export function registerRunCollection(run: Command): void {
   );
   run
     .command('day')
-    .description('debit, penalties, suspend, terminate, in that order, for every day not yet done up to --date')
+    .description('debit, penalties, suspend, terminate, in that order, for every day not yet done up to --date, as one job (one writer lock)')
     .option('--date <date>', 'the day to run, default today in Asia/Almaty')
     .option('--dry-run', 'compute and report; write nothing')
     .action(async (options: { date?: string; dryRun?: boolean }, cmd: Command) => {
@@ -126,7 +126,19 @@ export function registerRunCollection(run: Command): void {
         const result = await runDay(db, { date, calendar: workingCalendar(configOf(cmd)), dryRun: options.dryRun, progress: terminalProgress(), onTerminated: (t) => terminated.push(t) });
         await announce(cmd, db, terminated, result.days[0] ?? date, options.dryRun);
         if (globals(cmd).json) {
-          printJson({ job: 'day', scope: date, dry_run: Boolean(options.dryRun), days: result.days, counts: result.counts });
+          printJson({
+            job: 'day',
+            scope: date,
+            dry_run: Boolean(options.dryRun),
+            days: result.days,
+            already_done: result.alreadyDone,
+            done_through: result.doneThrough,
+            counts: result.counts,
+          });
+          return;
+        }
+        if (result.alreadyDone) {
+          print(`day ${date}: already done (run day has done every day through ${result.doneThrough}); nothing posted`);
           return;
         }
         const span = result.days.length === 1 ? result.days[0] : `${result.days[0]}..${result.days[result.days.length - 1]} (${result.days.length} days)`;
