@@ -47,9 +47,17 @@ export function withDb<T>(cmd: Command, work: (db: Db) => T, options: { create?:
   }
 }
 
-/** --date D, default today in Asia/Almaty. */
+/** Today's billing day: ESEP_TODAY when set (replays, simulations, tests: SPEC D-12), else today in Asia/Almaty. */
+export function today(): IsoDate {
+  const fixed = process.env.ESEP_TODAY;
+  if (fixed === undefined || fixed === '') return billingDayOf(new Date());
+  if (!isIsoDate(fixed)) throw new InputError([{ field: 'ESEP_TODAY', message: `"${fixed}" is not a date (YYYY-MM-DD)` }]);
+  return fixed;
+}
+
+/** --date D, default today (ESEP_TODAY, else today in Asia/Almaty). */
 export function dateOption(value: string | undefined, flag = '--date'): IsoDate {
-  if (value === undefined) return billingDayOf(new Date());
+  if (value === undefined) return today();
   if (!isIsoDate(value)) throw new InputError([{ field: flag, message: `"${value}" is not a date (YYYY-MM-DD)` }]);
   return value;
 }

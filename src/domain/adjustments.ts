@@ -1,5 +1,6 @@
 // Corrections an operator makes by hand, and the contract's limits on them.
-import { addDays, addMonths, type IsoDate } from './dates.js';
+import { addDays, addMonths, eachDay, periodOf, type IsoDate, type Period } from './dates.js';
+import type { Tiyn } from './money.js';
 
 /** cl. 23.14, 28: a price change or a discontinuation takes effect no earlier than 30 calendar days after it is announced. */
 export const NOTICE_DAYS = 30;
@@ -10,6 +11,11 @@ export function earliestEffective(announcedOn: IsoDate): IsoDate {
 
 export function noticeGiven(announcedOn: IsoDate, effectiveOn: IsoDate): boolean {
   return effectiveOn >= earliestEffective(announcedOn);
+}
+
+/** cl. 23.14, 28: a price change or a discontinuation applies from today or later, never to days already passed (charged at the old price). */
+export function effectiveNotPast(effectiveOn: IsoDate, today: IsoDate): boolean {
+  return effectiveOn >= today;
 }
 
 /** cl. 23.18: an undercharge may be back-billed on a terminated account only within one month after termination. */
@@ -40,4 +46,53 @@ export function debtSuspensions(events: readonly { valueDate: IsoDate; event: st
 
 export function within(day: IsoDate, intervals: readonly Interval[]): boolean {
   return intervals.some((i) => day >= i.from && (i.to === null || day <= i.to));
+}
+
+/** What of an account is charged already, as far as a recalculation needs to know (cl. 21.5, 24.3). */
+export type Charged =
+  /** An advance account: every day up to the last one its daily debit decided (null: none yet). */
+  | { method: 'advance'; debitedThrough: IsoDate | null }
+  /** A credit account: the periods whose monthly fee is posted (invoiced at month-end, or posted at termination). */
+  | { method: 'credit'; periods: ReadonlySet<Period> };
+
+export function isCharged(day: IsoDate, charged: Charged): boolean {
+  return charged.method === 'advance' ? charged.debitedThrough !== null && day <= charged.debitedThrough : charged.periods.has(periodOf(day));
+}
+
+/**
+ * cl. 21.5, 24.3: a recalculation credits back the fees charged for the affected days, so it covers
+ * only days already charged (a day to come has no fee to give back yet). The first day of service in
+ * `from`..`to` (from the connection to the day before termination) not charged yet, or undefined.
+ */
+export function firstUnchargedDay(
+  from: IsoDate,
+  to: IsoDate,
+  service: { connectedOn: IsoDate; terminatedOn: IsoDate | null },
+  charged: Charged,
+): IsoDate | undefined {
+  for (const day of eachDay(from, to)) {
+    if (day < service.connectedOn || (service.terminatedOn !== null && day >= service.terminatedOn)) continue;
+    if (!isCharged(day, charged)) return day;
+  }
+  return undefined;
+}
+
+/**
+ * What an account holds for money leaving it on `date` (a transfer to another account): its lowest
+ * balance at the end of `date` or of any later day, each counting the entries dated up to that day.
+ * Money dated after `date` is not there on `date`; money there on `date` but spent later (and made
+ * up since) is not there on the day it was spent.
+ */
+export function lowestBalanceFrom(entries: readonly { valueDate: IsoDate; amount: Tiyn }[], date: IsoDate): { balance: Tiyn; on: IsoDate } {
+  const sorted = [...entries].sort((a, b) => (a.valueDate < b.valueDate ? -1 : a.valueDate > b.valueDate ? 1 : 0));
+  let balance = 0;
+  let i = 0;
+  for (; i < sorted.length && sorted[i]!.valueDate <= date; i++) balance += sorted[i]!.amount;
+  let lowest = { balance, on: date };
+  while (i < sorted.length) {
+    const day = sorted[i]!.valueDate;
+    for (; i < sorted.length && sorted[i]!.valueDate === day; i++) balance += sorted[i]!.amount;
+    if (balance < lowest.balance) lowest = { balance, on: day };
+  }
+  return lowest;
 }

@@ -4,15 +4,16 @@
 // transaction with its journal row, and each is idempotent: the same command twice does it once.
 import { createHash } from 'node:crypto';
 import { inTransaction, type Db } from '../db/connection.js';
-import { findAccount } from '../db/accounts.js';
+import { findAccount, type AccountRow } from '../db/accounts.js';
+import { invoicesOf } from '../db/invoices.js';
 import { journalRun, nowIso } from '../db/journal.js';
 import { entriesOf, postEntries } from '../db/ledger.js';
 import { allTariffs, allPrices } from '../db/tariffs.js';
-import { backbillAllowed, debtSuspensions, earliestEffective, noticeGiven, within } from '../domain/adjustments.js';
+import { backbillAllowed, debtSuspensions, earliestEffective, effectiveNotPast, firstUnchargedDay, noticeGiven, within, type Charged } from '../domain/adjustments.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { dailyFee } from '../domain/daily-fee.js';
-import { addMonths, eachDay, type IsoDate } from '../domain/dates.js';
-import { InputError } from '../domain/errors.js';
+import { addMonths, eachDay, periodOf, type IsoDate } from '../domain/dates.js';
+import { InputError, type InputProblem } from '../domain/errors.js';
 import { formatTenge, type Tiyn } from '../domain/money.js';
 import { terminateAccount } from './collection.js';
 import { TariffBook } from './debit.js';
@@ -40,6 +41,7 @@ export function recalc(db: Db, account: string, from: IsoDate, to: IsoDate, reas
   if (from > to) refuse('--from', `${from} is after --to ${to}`);
   if (!reason.trim()) refuse('--reason', 'is required');
   const a = requireAccount(db, account);
+  refuseUncharged(db, a, from, to);
   const startedAt = nowIso();
   return inTransaction(db, () => {
     const events = db.sqlite
@@ -75,6 +77,43 @@ export function recalc(db: Db, account: string, from: IsoDate, to: IsoDate, reas
   });
 }
 
+/** What of an account is charged already: an advance account's days decided by the daily debit, a credit account's periods with their monthly fee. */
+function chargedOf(db: Db, a: AccountRow): Charged {
+  if (a.method === 'advance') {
+    const row = db.sqlite.prepare('SELECT debited_through AS d FROM accounts WHERE account = ?').get(a.account) as { d: IsoDate | null };
+    return { method: 'advance', debitedThrough: row.d };
+  }
+  const fees = db.sqlite.prepare(`SELECT DISTINCT value_date AS d FROM ledger WHERE account = ? AND kind = 'monthly_fee' AND amount < 0`).all(a.account) as { d: IsoDate }[];
+  return { method: 'credit', periods: new Set([...invoicesOf(db, a.account).map((i) => i.period), ...fees.map((f) => periodOf(f.d))]) };
+}
+
+/** cl. 21.5, 24.3: a recalculation gives back fees charged; a range with a day not charged yet is refused, naming the day. */
+function refuseUncharged(db: Db, a: AccountRow, from: IsoDate, to: IsoDate): void {
+  const charged = chargedOf(db, a);
+  const day = firstUnchargedDay(from, to, a, charged);
+  if (day === undefined) return;
+  const why =
+    charged.method === 'advance'
+      ? charged.debitedThrough === null
+        ? `no daily debit of account ${a.account} has run`
+        : `the daily debits of account ${a.account} are done through ${charged.debitedThrough}`
+      : `account ${a.account} has no monthly fee for ${periodOf(day)} yet: it is charged at month-end`;
+  refuse(day === from ? '--from' : '--to', `${day} is not charged yet (${why}): a recalculation credits back only fees already charged (cl. 21.5, 24.3)`);
+}
+
+/** cl. 23.14, 28: what a new price or a discontinuation from `effective` must meet; `what` names it in the messages. */
+function effectiveProblems(effective: IsoDate, announced: IsoDate, today: IsoDate, what: 'price change' | 'discontinuation'): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const clause = what === 'price change' ? 'cl. 23.14' : 'cl. 23.14, 28';
+  if (!noticeGiven(announced, effective)) {
+    problems.push({ field: '--effective', message: `a ${what} announced on ${announced} takes effect no earlier than ${earliestEffective(announced)} (30 days, ${clause})` });
+  }
+  if (!effectiveNotPast(effective, today)) {
+    problems.push({ field: '--effective', message: `${effective} is before today (${today}): a ${what} applies from today or later, never to days already passed (${clause})` });
+  }
+  return problems;
+}
+
 /** cl. 23.18: an undercharge found later, charged now; refused on an account terminated more than a month ago. */
 export function backbill(db: Db, account: string, amount: Tiyn, reason: string, date: IsoDate): { posted: boolean } {
   if (amount <= 0) refuse('--amount', 'must be more than zero');
@@ -99,12 +138,11 @@ export interface PriceChange {
   installationFee?: Tiyn;
 }
 
-/** cl. 23.14: a new price version, refused under 30 days' notice or before a version already set. */
-export function reprice(db: Db, code: string, change: PriceChange, effective: IsoDate, announced: IsoDate): void {
+/** cl. 23.14: a new price version, refused under 30 days' notice, from a day before `today`, or before a version already set. */
+export function reprice(db: Db, code: string, change: PriceChange, effective: IsoDate, announced: IsoDate, today: IsoDate): void {
   const tariff = allTariffs(db).get(code) ?? refuse('CODE', `no tariff "${code}"`);
-  if (!noticeGiven(announced, effective)) {
-    refuse('--effective', `a price change announced on ${announced} takes effect no earlier than ${earliestEffective(announced)} (30 days, cl. 23.14)`);
-  }
+  const problems = effectiveProblems(effective, announced, today, 'price change');
+  if (problems.length > 0) throw new InputError(problems);
   if (tariff.discontinuedOn && tariff.discontinuedOn <= effective) refuse('CODE', `tariff ${code} is discontinued from ${tariff.discontinuedOn}`);
   const versions = allPrices(db).get(code) ?? [];
   const latest = versions[versions.length - 1]!;
@@ -121,17 +159,16 @@ export function reprice(db: Db, code: string, change: PriceChange, effective: Is
   });
 }
 
-/** cl. 28: a discontinued tariff's accounts move to the named successor from the effective date. */
-export function discontinue(db: Db, code: string, successor: string, effective: IsoDate, announced: IsoDate): number {
+/** cl. 28: a discontinued tariff's accounts move to the named successor from the effective date (today or later). */
+export function discontinue(db: Db, code: string, successor: string, effective: IsoDate, announced: IsoDate, today: IsoDate): number {
   const tariffs = allTariffs(db);
   const tariff = tariffs.get(code) ?? refuse('CODE', `no tariff "${code}"`);
   const next = tariffs.get(successor) ?? refuse('--successor', `no tariff "${successor}"`);
   if (successor === code) refuse('--successor', 'must be another tariff');
   if (next.discontinuedOn && next.discontinuedOn <= effective) refuse('--successor', `tariff ${successor} is itself discontinued from ${next.discontinuedOn}`);
   if (tariff.discontinuedOn) refuse('CODE', `tariff ${code} is already discontinued from ${tariff.discontinuedOn}`);
-  if (!noticeGiven(announced, effective)) {
-    refuse('--effective', `a discontinuation announced on ${announced} takes effect no earlier than ${earliestEffective(announced)} (30 days, cl. 23.14, 28)`);
-  }
+  const problems = effectiveProblems(effective, announced, today, 'discontinuation');
+  if (problems.length > 0) throw new InputError(problems);
   const startedAt = nowIso();
   return inTransaction(db, () => {
     db.sqlite.prepare('UPDATE tariffs SET discontinued_on = ?, successor_code = ? WHERE code = ?').run(effective, successor, code);

@@ -5,7 +5,8 @@
 // it is (account, day, amount, or the given reference), so a retried command records nothing twice.
 import type { Db } from '../db/connection.js';
 import { findAccount } from '../db/accounts.js';
-import { postEntries } from '../db/ledger.js';
+import { entriesOf, postEntries } from '../db/ledger.js';
+import { lowestBalanceFrom } from '../domain/adjustments.js';
 import { refreshAllocations } from '../db/payments.js';
 import type { IsoDate } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
@@ -44,6 +45,20 @@ function amountWithin(balance: Tiyn, amount: Tiyn, account: string, flag: string
   if (amount > balance) {
     throw new InputError([{ field: flag, message: `${formatTenge(amount)} is more than the positive balance of account ${account} (${formatTenge(balance)})` }]);
   }
+}
+
+/**
+ * A transfer dated `date` moves money the account holds from that day on: not money dated later
+ * (it was not there yet), nor money spent after `date` before later credits made it up.
+ */
+function heldFrom(db: Db, account: string, amount: Tiyn, date: IsoDate): void {
+  const { balance, on } = lowestBalanceFrom(entriesOf(db, account), date);
+  if (balance >= amount) return;
+  const message =
+    on === date
+      ? `account ${account} holds ${formatTenge(balance)} on ${date} (money dated up to that day): ${formatTenge(amount)} cannot move before the value date of the money it moves`
+      : `account ${account} holds only ${formatTenge(balance)} on ${on}: moving ${formatTenge(amount)} out on ${date} would leave it at ${formatTenge(balance - amount)} that day (the money was spent before later credits came)`;
+  throw new InputError([{ field: '--date', message }]);
 }
 
 const keyExists = (db: Db, key: string) => db.sqlite.prepare('SELECT 1 FROM ledger WHERE key = ?').get(key) !== undefined;
@@ -102,11 +117,13 @@ export async function transfer(db: Db, from: string, to: string, amount: Tiyn, d
   const key = ref ? `transfer:${from}:${to}:${ref}` : `transfer:${from}:${to}:${date}:${amount}`;
   if (keyExists(db, `${key}:out`)) return { from, to, amount, date, recorded: false, restored: false };
   amountWithin(source.balance, amount, from, 'AMOUNT');
+  heldFrom(db, from, amount, date);
   let recorded = false;
   let restored = false;
   await runJob(db, { job: 'transfer', scope: `${from} ${to} ${date}` }, (ctx) => {
     ctx.batch(() => {
       amountWithin(requireAccount(db, from).balance, amount, from, 'AMOUNT');
+      heldFrom(db, from, amount, date);
       const posted = postEntries(db, [
         { account: from, valueDate: date, kind: 'transfer', amount: -amount, key: `${key}:out`, runId: ctx.runId, memo: `to account ${to}${ref ? ` ${ref}` : ''}` },
         { account: to, valueDate: date, kind: 'transfer', amount, key: `${key}:in`, runId: ctx.runId, memo: `from account ${from}${ref ? ` ${ref}` : ''}` },

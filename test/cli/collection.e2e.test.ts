@@ -3,9 +3,11 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction, openDatabase } from '../../src/db/connection.js';
 import { postEntries } from '../../src/db/ledger.js';
-import { esep, esepJson } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, esep, esepJson } from '../helpers/cli.js';
 import { ACCOUNT_HEADER, IIN_A, IIN_B } from '../helpers/fixtures.js';
 import { tempDir, writeText } from '../helpers/tmp.js';
+import { snapshotFile as worldSnapshot } from '../helpers/world.js';
 
 const dir = tempDir();
 const db = path.join(dir, 'collect.db');
@@ -68,7 +70,36 @@ describe('run day', () => {
     expect(esep(db, 'run', 'penalties', '--date', '2026-02-30').code).toBe(2);
     expect(esep(db, 'recalc', 'NOPE', '--from', '2026-11-01', '--to', '2026-11-02', '--reason', 'x').code).toBe(2);
     expect(esep(db, 'account', 'terminate', '2001', '--by', 'operator').code).toBe(2);
-    const early = esep(db, 'tariff', 'reprice', 'NET', '--fee', '6000', '--effective', '2026-12-01', '--announced', '2026-11-15');
+    const early = esep(db, 'tariff', 'reprice', 'NET', '--fee', '6000', '--effective', '2026-12-01', '--announced', '2026-11-15', '--date', '2026-11-15');
     expect(early).toMatchObject({ code: 2, stderr: expect.stringContaining('no earlier than 2026-12-15') });
+  });
+
+  it('refuses a price or a discontinuation from a day passed, and a recalculation of days not charged; exit 2, nothing changed', () => {
+    const before = worldSnapshot(db);
+    // today from --date, else from ESEP_TODAY
+    const past = esep(db, 'tariff', 'reprice', 'NET', '--fee', '6000', '--effective', '2026-11-20', '--announced', '2026-10-01', '--date', '2026-11-28');
+    expect(past.code).toBe(2);
+    expect(past.stderr).toBe(
+      'esep: refused, nothing was changed:\n  --effective: 2026-11-20 is before today (2026-11-28): a price change applies from today or later, never to days already passed (cl. 23.14)\n',
+    );
+    const env = { ...process.env, ESEP_DB: '', ESEP_CONFIG: '', ESEP_TODAY: '2026-11-28' };
+    const gone = spawnSync(process.execPath, [BIN, '--db', db, 'tariff', 'discontinue', 'NET', '--successor', 'NET', '--effective', '2026-11-27', '--announced', '2026-10-01'], { encoding: 'utf8', env });
+    expect(gone.status).toBe(2);
+    expect(gone.stderr).toContain('--successor: must be another tariff');
+    expect(esep(db, 'import', 'tariffs', writeText(dir, 't2.csv', 'code,name,monthly_fee,port_fee,installation_fee\nNET2,Net 2,6000,300,0')).code).toBe(0);
+    const stopped = spawnSync(process.execPath, [BIN, '--db', db, 'tariff', 'discontinue', 'NET', '--successor', 'NET2', '--effective', '2026-11-27', '--announced', '2026-10-01'], { encoding: 'utf8', env });
+    expect(stopped.status).toBe(2);
+    expect(stopped.stderr).toContain('--effective: 2026-11-27 is before today (2026-11-28): a discontinuation applies from today or later');
+    // 2001 (credit) has October's fee and invoice, November's not yet
+    const recalc = esep(db, 'recalc', '2001', '--from', '2026-10-30', '--to', '2026-11-02', '--reason', 'авария');
+    expect(recalc.code).toBe(2);
+    expect(recalc.stderr).toContain('--to: 2026-11-01 is not charged yet (account 2001 has no monthly fee for 2026-11 yet: it is charged at month-end)');
+    expect(worldSnapshot(db)).toEqual(before);
+    const d = openDatabase(db);
+    try {
+      expect(d.sqlite.prepare(`SELECT discontinued_on AS off, (SELECT COUNT(*) FROM tariff_prices WHERE tariff_code = 'NET') AS prices FROM tariffs WHERE code = 'NET'`).get()).toEqual({ off: null, prices: 1 });
+    } finally {
+      d.close();
+    }
   });
 });

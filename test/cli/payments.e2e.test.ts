@@ -84,6 +84,12 @@ describe('esep payments, refunds, transfer', () => {
 
   it('refunds a terminated account and moves money between accounts', () => {
     expect(esep(db, 'refunds').stdout).toContain('no refunds due');
+    // 1001's money came in November: a transfer dated 1 Nov is refused, nothing moves
+    const early = esep(db, 'transfer', '1001', '1004', '2 500,50', '--date', '2026-11-01');
+    expect(early.code).toBe(2);
+    expect(early.stderr).toBe(
+      'esep: refused, nothing was changed:\n  --date: account 1001 holds 0,00 ₸ on 2026-11-01 (money dated up to that day): 2 500,50 ₸ cannot move before the value date of the money it moves\n',
+    );
     expect(esep(db, 'transfer', '1001', '1004', '2 500,50', '--date', '2026-11-24').stdout).toContain('moved 2 500,50 ₸ from account 1001 to account 1004');
     const over = esep(db, 'transfer', '2001', '1004', '1 000 000', '--date', '2026-11-24');
     expect(over.code).toBe(2);

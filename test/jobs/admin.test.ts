@@ -26,6 +26,14 @@ const message = (fn: () => unknown): string => {
   }
   throw new Error('expected a refusal');
 };
+/** An invoice of the period (only the period matters here: it is charged). */
+const invoiced = (account: string, period: string) =>
+  db.sqlite
+    .prepare(
+      `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments, penalties,
+        closing_balance, principal, amount_due) VALUES (?, 2026, ?, ?, ?, '2026-12-01', '2026-12-25', 0, 0, 0, 0, 0, 0, 0, 0)`,
+    )
+    .run(`MT-${account}-${period}`, Number(period.slice(5)), account, period);
 const row = (a: string) => db.sqlite.prepare('SELECT status, terminated_on AS terminatedOn, terminated_by AS terminatedBy, refund_due_on AS refundDueOn, termination_requested_on AS requested FROM accounts WHERE account = ?').get(a);
 
 describe('recalc (cl. 21.5, 24.3)', () => {
@@ -44,10 +52,46 @@ describe('recalc (cl. 21.5, 24.3)', () => {
 
   it('never credits days a credit account was suspended for debt', () => {
     addAccount(db, 'C', { method: 'credit', tariff: 'NET', connectedOn: '2026-09-01' });
+    invoiced('C', '2026-11');
     recordAccessEvent(db, { account: 'C', at: '2026-11-26T01:00:00Z', valueDate: '2026-11-26', event: 'suspend', reason: 'debt: invoice overdue', runId: null });
     // 24 and 25 Nov: the day's share of 5 000 ₸: round(500000·24/30) − round(500000·23/30) = 400000 − 383333 = 16667,
     // round(416666.67) − 400000 = 16667; 26 and 27 Nov suspended for debt: nothing
     expect(recalc(db, 'C', '2026-11-24', '2026-11-27', 'outage')).toEqual({ days: 2, credited: 33_334, skippedSuspendedForDebt: 2 });
+  });
+
+  it('refuses days an advance account\u2019s daily debit has not decided yet, naming the first, and posts nothing', async () => {
+    addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
+    expect(message(() => recalc(db, 'A', '2026-11-03', '2026-11-04', 'outage'))).toBe(
+      '--from: 2026-11-03 is not charged yet (no daily debit of account A has run): a recalculation credits back only fees already charged (cl. 21.5, 24.3)',
+    );
+    inTransaction(db, () => postEntries(db, [{ account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 1_000_000, key: 'p' }]));
+    await runDebit(db, { date: '2026-11-10' });
+    // a year from 9 Nov (it used to credit every day's fee to come): refused at 11 Nov, the first day not debited
+    expect(message(() => recalc(db, 'A', '2026-11-09', '2027-11-08', 'outage'))).toBe(
+      '--to: 2026-11-11 is not charged yet (the daily debits of account A are done through 2026-11-10): a recalculation credits back only fees already charged (cl. 21.5, 24.3)',
+    );
+    expect(entriesOf(db, 'A').filter((e) => e.kind === 'recalc')).toEqual([]);
+    // 9 and 10 Nov were charged: round(500000·9/30) − round(500000·8/30) = 150000 − 133333 = 16667, round(166666.67) − 150000 = 16667
+    expect(recalc(db, 'A', '2026-11-09', '2026-11-10', 'outage')).toEqual({ days: 2, credited: 33_334, skippedSuspendedForDebt: 0 });
+  });
+
+  it('refuses days of a credit account\u2019s period whose monthly fee is not charged yet, naming the first', () => {
+    addAccount(db, 'C', { method: 'credit', tariff: 'NET', connectedOn: '2026-10-16' });
+    expect(message(() => recalc(db, 'C', '2026-10-20', '2026-10-21', 'outage'))).toBe(
+      '--from: 2026-10-20 is not charged yet (account C has no monthly fee for 2026-10 yet: it is charged at month-end): a recalculation credits back only fees already charged (cl. 21.5, 24.3)',
+    );
+    invoiced('C', '2026-10');
+    // October invoiced, November not: a year from 30 Oct is refused at 1 Nov
+    expect(message(() => recalc(db, 'C', '2026-10-30', '2027-10-29', 'outage'))).toContain(
+      '--to: 2026-11-01 is not charged yet (account C has no monthly fee for 2026-11 yet: it is charged at month-end)',
+    );
+    expect(entriesOf(db, 'C').filter((e) => e.kind === 'recalc')).toEqual([]);
+    // days before the connection are no days of service: not refused
+    expect(() => recalc(db, 'C', '2026-10-01', '2026-10-17', 'outage')).not.toThrow();
+    // November's fee posted without its invoice yet (at termination, D-10): charged
+    inTransaction(db, () => postEntries(db, [{ account: 'C', valueDate: '2026-11-19', kind: 'monthly_fee', amount: -316_667, key: 'final:C' }]));
+    expect(() => recalc(db, 'C', '2026-11-01', '2026-11-02', 'outage')).not.toThrow();
+    expect(message(() => recalc(db, 'C', '2026-11-30', '2026-12-01', 'outage'))).toContain('--to: 2026-12-01 is not charged yet');
   });
 
   it('refuses an empty reason and a reversed range', () => {
@@ -71,32 +115,54 @@ describe('backbill (cl. 23.18)', () => {
 });
 
 describe('tariffs (cl. 23.14, 28)', () => {
+  /** The day the tariff commands run on: the day the changes below are announced. */
+  const TODAY = '2026-11-01';
+
   it('takes a price change announced 30 days ahead, refuses one announced later', () => {
     // announced 1 Nov: 1 Nov + 30 days = 1 Dec
-    expect(message(() => reprice(db, 'NET', { monthlyFee: 550_000 }, '2026-11-30', '2026-11-01'))).toContain(
+    expect(message(() => reprice(db, 'NET', { monthlyFee: 550_000 }, '2026-11-30', '2026-11-01', TODAY))).toContain(
       '--effective: a price change announced on 2026-11-01 takes effect no earlier than 2026-12-01 (30 days, cl. 23.14)',
     );
-    reprice(db, 'NET', { monthlyFee: 550_000 }, '2026-12-01', '2026-11-01');
+    reprice(db, 'NET', { monthlyFee: 550_000 }, '2026-12-01', '2026-11-01', TODAY);
     const book = TariffBook.load(db);
     expect(book.priceOn('NET', '2026-11-30').monthlyFee).toBe(500_000);
     expect(book.priceOn('NET', '2026-12-01')).toMatchObject({ monthlyFee: 550_000, portFee: 30_000 });
   });
 
+  it('refuses a price change or a discontinuation from a day before today, besides 30 days\u2019 notice; nothing changes', () => {
+    // announced 1 Oct, effective 1 Dec: notice given (1 Oct + 30 days = 31 Oct), but on 2 Dec the 1st has passed
+    const past = '--effective: 2026-12-01 is before today (2026-12-02): a price change applies from today or later, never to days already passed (cl. 23.14)';
+    expect(message(() => reprice(db, 'NET', { monthlyFee: 550_000 }, '2026-12-01', '2026-10-01', '2026-12-02'))).toBe(past);
+    // announced 15 Nov: no earlier than 15 Dec, and past: both said
+    expect(message(() => reprice(db, 'NET', { monthlyFee: 550_000 }, '2026-12-01', '2026-11-15', '2026-12-02'))).toBe(
+      ['--effective: a price change announced on 2026-11-15 takes effect no earlier than 2026-12-15 (30 days, cl. 23.14)', past].join('\n'),
+    );
+    expect(message(() => discontinue(db, 'NET', 'NEW', '2026-12-01', '2026-10-01', '2026-12-02'))).toBe(
+      '--effective: 2026-12-01 is before today (2026-12-02): a discontinuation applies from today or later, never to days already passed (cl. 23.14, 28)',
+    );
+    expect(TariffBook.load(db).priceOn('NET', '2026-12-31').monthlyFee).toBe(500_000);
+    expect(db.sqlite.prepare(`SELECT discontinued_on AS d FROM tariffs WHERE code = 'NET'`).get()).toEqual({ d: null });
+    // from today itself: taken
+    reprice(db, 'NET', { monthlyFee: 550_000 }, '2026-12-02', '2026-10-01', '2026-12-02');
+    expect(TariffBook.load(db).priceOn('NET', '2026-12-02').monthlyFee).toBe(550_000);
+    expect(discontinue(db, 'NEW', 'NET', '2026-12-02', '2026-10-01', '2026-12-02')).toBe(0);
+  });
+
   it('refuses a discontinuation without a successor that can take the accounts', () => {
-    expect(message(() => discontinue(db, 'NET', 'NET', '2026-12-01', '2026-11-01'))).toContain('--successor: must be another tariff');
-    expect(message(() => discontinue(db, 'NET', 'GONE', '2026-12-01', '2026-11-01'))).toContain('--successor: no tariff "GONE"');
-    expect(message(() => discontinue(db, 'NOPE', 'NEW', '2026-12-01', '2026-11-01'))).toContain('CODE: no tariff "NOPE"');
-    discontinue(db, 'NEW', 'NET', '2026-12-01', '2026-11-01');
-    expect(message(() => discontinue(db, 'NET', 'NEW', '2027-01-01', '2026-11-01'))).toContain('tariff NEW is itself discontinued from 2026-12-01');
-    expect(message(() => reprice(db, 'NEW', { monthlyFee: 1 }, '2027-01-01', '2026-11-01'))).toContain('tariff NEW is discontinued from 2026-12-01');
-    reprice(db, 'NET', { monthlyFee: 550_000 }, '2027-01-01', '2026-11-01');
-    expect(message(() => reprice(db, 'NET', { monthlyFee: 1 }, '2026-12-15', '2026-11-01'))).toContain('tariff NET already has a price from 2027-01-01');
+    expect(message(() => discontinue(db, 'NET', 'NET', '2026-12-01', '2026-11-01', TODAY))).toContain('--successor: must be another tariff');
+    expect(message(() => discontinue(db, 'NET', 'GONE', '2026-12-01', '2026-11-01', TODAY))).toContain('--successor: no tariff "GONE"');
+    expect(message(() => discontinue(db, 'NOPE', 'NEW', '2026-12-01', '2026-11-01', TODAY))).toContain('CODE: no tariff "NOPE"');
+    discontinue(db, 'NEW', 'NET', '2026-12-01', '2026-11-01', TODAY);
+    expect(message(() => discontinue(db, 'NET', 'NEW', '2027-01-01', '2026-11-01', TODAY))).toContain('tariff NEW is itself discontinued from 2026-12-01');
+    expect(message(() => reprice(db, 'NEW', { monthlyFee: 1 }, '2027-01-01', '2026-11-01', TODAY))).toContain('tariff NEW is discontinued from 2026-12-01');
+    reprice(db, 'NET', { monthlyFee: 550_000 }, '2027-01-01', '2026-11-01', TODAY);
+    expect(message(() => reprice(db, 'NET', { monthlyFee: 1 }, '2026-12-15', '2026-11-01', TODAY))).toContain('tariff NET already has a price from 2027-01-01');
   });
 
   it('moves a discontinued tariff\u2019s accounts to the successor from the effective date', async () => {
     addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
-    expect(message(() => discontinue(db, 'NET', 'NEW', '2026-11-20', '2026-11-01'))).toContain('no earlier than 2026-12-01');
-    expect(discontinue(db, 'NET', 'NEW', '2026-12-01', '2026-11-01')).toBe(1);
+    expect(message(() => discontinue(db, 'NET', 'NEW', '2026-11-20', '2026-11-01', TODAY))).toContain('no earlier than 2026-12-01');
+    expect(discontinue(db, 'NET', 'NEW', '2026-12-01', '2026-11-01', TODAY)).toBe(1);
     inTransaction(db, () => postEntries(db, [{ account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 10_000_000, key: 'p' }]));
     await runDebit(db, { date: '2026-12-01' });
     const fees = entriesOf(db, 'A').filter((e) => e.kind === 'daily_fee');

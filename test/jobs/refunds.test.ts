@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.js';
 import { InputError } from '../../src/domain/errors.js';
 import { importPayments } from '../../src/jobs/payments.js';
+import { backbill } from '../../src/jobs/admin.js';
 import { payRefund, refundsDue, transfer } from '../../src/jobs/refunds.js';
 import { verify } from '../../src/jobs/verify.js';
 import { tempDir, writeText } from '../helpers/tmp.js';
@@ -78,5 +79,27 @@ describe('esep refunds', () => {
     expect(await refused(transfer(db, '1004', '1004', 100, '2026-11-25'))).toMatch(/same account/);
     expect(await refused(transfer(db, '1001', '9999', 100, '2026-11-25'))).toMatch(/no account "9999"/);
     expect(verify(db)).toEqual([]);
+  });
+
+  it('refuses a transfer dated before the money it moves, and one that money spent after its date would not cover', async () => {
+    // 1001's 7 500,00 ₸ is dated 16 Nov: on 15 Nov the account held nothing
+    expect(await refused(transfer(db, '1001', '1004', 100_000, '2026-11-15'))).toBe(
+      '--date: account 1001 holds 0,00 ₸ on 2026-11-15 (money dated up to that day): 1 000,00 ₸ cannot move before the value date of the money it moves',
+    );
+    // 2001: 1 000,00 ₸ on 16 Nov, 800,00 ₸ charged on 20 Nov, 800,00 ₸ paid on 25 Nov: 1 000 → 200 → 1 000
+    backbill(db, '2001', 80_000, 'не начислено', '2026-11-20');
+    const later = ['bank_ref,value_date,amount,account,payer_iin,payer_name,purpose', 'F-3,2026-11-25,800,2001,,Нұрланов Ерлан,Оплата'].join('\n');
+    await importPayments(db, { file: writeText(dir, 'later.csv', later), date: '2026-11-25' });
+    // all 1 000 moved out on the 16th would leave 200 − 1 000 = −800,00 ₸ on the 20th
+    expect(await refused(transfer(db, '2001', '1004', 100_000, '2026-11-16'))).toBe(
+      '--date: account 2001 holds only 200,00 ₸ on 2026-11-20: moving 1 000,00 ₸ out on 2026-11-16 would leave it at -800,00 ₸ that day (the money was spent before later credits came)',
+    );
+    expect(db.sqlite.prepare(`SELECT COUNT(*) AS n FROM ledger WHERE kind = 'transfer'`).get()).toEqual({ n: 0 });
+    // what was there from the date on can move: 200 on the 16th, the rest on the 25th; and 1001's on the 16th
+    expect(await transfer(db, '2001', '1004', 20_000, '2026-11-16')).toMatchObject({ recorded: true });
+    expect(await transfer(db, '2001', '1004', 80_000, '2026-11-25')).toMatchObject({ recorded: true });
+    expect(await transfer(db, '1001', '1004', 100_000, '2026-11-16')).toMatchObject({ recorded: true });
+    expect(balance('2001')).toBe(0);
+    expect(balance('1004')).toBe(200_000);
   });
 });

@@ -6,6 +6,8 @@ import { InputError } from '../../domain/errors.js';
 import { workingCalendar } from '../../config/calendar.js';
 import { configOf, dateOption, globals, print, printJson, requiredDate, withDb } from '../context.js';
 
+const TODAY_HELP = 'today: the effective date may not be before it (default today)';
+
 function amount(text: string | undefined, flag: string) {
   if (text === undefined) throw new InputError([{ field: flag, message: 'is required' }]);
   let problem: string | undefined;
@@ -49,14 +51,17 @@ export function registerAdmin(program: Command, account: Command): void {
     .option('--port <tenge>', 'the new port reservation fee')
     .option('--installation <tenge>', 'the new installation fee')
     .requiredOption('--effective <date>', 'first day of the new price')
-    .option('--announced <date>', 'when it was announced, default today')
-    .action((code: string, o: { fee: string; port?: string; installation?: string; effective: string; announced?: string }, cmd: Command) => {
+    .option('--announced <date>', 'when it was announced, default --date')
+    .option('--date <date>', TODAY_HELP)
+    .action((code: string, o: { fee: string; port?: string; installation?: string; effective: string; announced?: string; date?: string }, cmd: Command) => {
       const change = {
         monthlyFee: amount(o.fee, '--fee'),
         portFee: o.port === undefined ? undefined : amount(o.port, '--port'),
         installationFee: o.installation === undefined ? undefined : amount(o.installation, '--installation'),
       };
-      withDb(cmd, (db) => reprice(db, code, change, requiredDate(o.effective, '--effective'), dateOption(o.announced, '--announced')));
+      const today = dateOption(o.date);
+      const announced = o.announced === undefined ? today : dateOption(o.announced, '--announced');
+      withDb(cmd, (db) => reprice(db, code, change, requiredDate(o.effective, '--effective'), announced, today));
       print(`tariff ${code}: ${formatTenge(change.monthlyFee)} a month from ${o.effective}`);
     });
   tariff
@@ -64,9 +69,12 @@ export function registerAdmin(program: Command, account: Command): void {
     .argument('<code>')
     .requiredOption('--successor <code>', 'the tariff its accounts move to')
     .requiredOption('--effective <date>', 'first day on the successor')
-    .option('--announced <date>', 'when it was announced, default today')
-    .action((code: string, o: { successor: string; effective: string; announced?: string }, cmd: Command) => {
-      const moved = withDb(cmd, (db) => discontinue(db, code, o.successor, requiredDate(o.effective, '--effective'), dateOption(o.announced, '--announced')));
+    .option('--announced <date>', 'when it was announced, default --date')
+    .option('--date <date>', TODAY_HELP)
+    .action((code: string, o: { successor: string; effective: string; announced?: string; date?: string }, cmd: Command) => {
+      const today = dateOption(o.date);
+      const announced = o.announced === undefined ? today : dateOption(o.announced, '--announced');
+      const moved = withDb(cmd, (db) => discontinue(db, code, o.successor, requiredDate(o.effective, '--effective'), announced, today));
       print(`tariff ${code}: discontinued from ${o.effective}; ${moved} accounts move to ${o.successor}`);
     });
 
