@@ -1,6 +1,8 @@
 // Corrections an operator makes by hand, and the contract's limits on them.
 import { addDays, addMonths, eachDay, periodOf, type IsoDate, type Period } from './dates.js';
 import type { Tiyn } from './money.js';
+import { summarise } from './allocation.js';
+import type { Entry } from './entries.js';
 
 /** cl. 23.14, 28: a price change or a discontinuation takes effect no earlier than 30 calendar days after it is announced. */
 export const NOTICE_DAYS = 30;
@@ -16,6 +18,16 @@ export function noticeGiven(announcedOn: IsoDate, effectiveOn: IsoDate): boolean
 /** cl. 23.14, 28: a price change or a discontinuation applies from today or later, never to days already passed (charged at the old price). */
 export function effectiveNotPast(effectiveOn: IsoDate, today: IsoDate): boolean {
   return effectiveOn >= today;
+}
+
+/**
+ * D-11 (cl. 10, 22.15): the subscriber may terminate once the debt to the termination date is paid.
+ * What is owed on `date`, with the entries dated up to it (a payment of that day counted): unpaid
+ * principal and unpaid penalties. A total above zero refuses the request (unless recorded anyway).
+ */
+export function debtOnTermination(entries: readonly Entry[], date: IsoDate): { debt: Tiyn; penaltyDebt: Tiyn; total: Tiyn } {
+  const { debt, penaltyDebt } = summarise(entries, date);
+  return { debt, penaltyDebt, total: debt + penaltyDebt };
 }
 
 /** cl. 23.18: an undercharge may be back-billed on a terminated account only within one month after termination. */

@@ -7,9 +7,9 @@ import { inTransaction, type Db } from '../db/connection.js';
 import { findAccount, type AccountRow } from '../db/accounts.js';
 import { invoicesOf } from '../db/invoices.js';
 import { journalRun, nowIso } from '../db/journal.js';
-import { entriesOf, postEntries } from '../db/ledger.js';
+import { entriesOf, factsOf, postEntries } from '../db/ledger.js';
 import { allTariffs, allPrices } from '../db/tariffs.js';
-import { backbillAllowed, debtSuspensions, earliestEffective, effectiveNotPast, firstUnchargedDay, noticeGiven, within, type Charged } from '../domain/adjustments.js';
+import { backbillAllowed, debtOnTermination, debtSuspensions, earliestEffective, effectiveNotPast, firstUnchargedDay, noticeGiven, within, type Charged } from '../domain/adjustments.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { dailyFee } from '../domain/daily-fee.js';
 import { addMonths, eachDay, periodOf, type IsoDate } from '../domain/dates.js';
@@ -234,19 +234,37 @@ function finishSubscriberTermination(db: Db, account: string, date: IsoDate, cal
   db.sqlite.prepare('UPDATE accounts SET refund_due_on = ?, termination_requested_on = NULL WHERE account = ?').run(calendar.addWorkingDays(date, 10), account);
 }
 
-export type SubscriberTermination = { state: 'terminated'; date: IsoDate } | { state: 'waiting-for-equipment'; serials: string[] };
+/** `despiteDebt`: the debt owed on the date when the termination was recorded with it (D-11, --despite-debt). */
+export type SubscriberTermination =
+  | { state: 'terminated'; date: IsoDate; despiteDebt?: Tiyn }
+  | { state: 'waiting-for-equipment'; serials: string[]; despiteDebt?: Tiyn };
 
 /**
  * Termination at the subscriber's request on `date`: the first day without service and without
  * charges. With rented equipment still out, charges run to its hand-over (cl. 35): the request is
- * recorded and `esep equipment return` completes the termination.
+ * recorded and `esep equipment return` completes the termination. While debt is owed on `date` the
+ * request is refused, naming it (D-11), unless `despiteDebt`: the accountant records it anyway.
  */
-export function terminateBySubscriber(db: Db, account: string, date: IsoDate, calendar: WorkingCalendar): SubscriberTermination {
+export function terminateBySubscriber(
+  db: Db,
+  account: string,
+  date: IsoDate,
+  calendar: WorkingCalendar,
+  options: { despiteDebt?: boolean } = {},
+): SubscriberTermination {
   const a = findAccount(db, account) ?? refuse('ACCOUNT', `no account "${account}"`);
   if (a.status === 'terminated') refuse('ACCOUNT', `account ${account} was terminated on ${a.terminatedOn}`);
   if (date < a.connectedOn) refuse('--date', `account ${account} was connected on ${a.connectedOn}`);
   const startedAt = nowIso();
   return inTransaction(db, () => {
+    const owed = debtOnTermination(factsOf(db, account), date);
+    if (owed.total > 0 && !options.despiteDebt) {
+      refuse(
+        'ACCOUNT',
+        `account ${account} owes ${formatTenge(owed.total)} on ${date} (unpaid charges ${formatTenge(owed.debt)}, penalties ${formatTenge(owed.penaltyDebt)}): ` +
+          'the subscriber may terminate once the debt to that date is paid (cl. 10, 22.15, D-11); --despite-debt records the termination anyway',
+      );
+    }
     const out = (db.sqlite.prepare('SELECT serial FROM equipment WHERE account = ? AND rented = 1 AND returned_on IS NULL ORDER BY serial').all(account) as { serial: string }[]).map(
       (r) => r.serial,
     );
@@ -258,6 +276,7 @@ export function terminateBySubscriber(db: Db, account: string, date: IsoDate, ca
       finishSubscriberTermination(db, account, date, calendar);
       result = { state: 'terminated', date };
     }
+    if (owed.total > 0) result.despiteDebt = owed.total;
     journalRun(db, 'terminate-by-subscriber', account, startedAt, { terminated: result.state === 'terminated' ? 1 : 0 }, result.state);
     return result;
   });

@@ -95,11 +95,30 @@ describe('run day', () => {
     expect(recalc.code).toBe(2);
     expect(recalc.stderr).toContain('--to: 2026-11-01 is not charged yet (account 2001 has no monthly fee for 2026-11 yet: it is charged at month-end)');
     expect(worldSnapshot(db)).toEqual(before);
+    // 2001 owes October's 5 000 ₸ and 3 days of penalties: a termination at the subscriber's request is refused (D-11)
+    const leave = esep(db, 'account', 'terminate', '2001', '--by', 'subscriber', '--date', '2026-11-28');
+    expect(leave.code).toBe(2);
+    expect(leave.stderr).toBe(
+      'esep: refused, nothing was changed:\n  ACCOUNT: account 2001 owes 5 075,00 ₸ on 2026-11-28 (unpaid charges 5 000,00 ₸, penalties 75,00 ₸): ' +
+        'the subscriber may terminate once the debt to that date is paid (cl. 10, 22.15, D-11); --despite-debt records the termination anyway\n',
+    );
+    expect(worldSnapshot(db)).toEqual(before);
     const d = openDatabase(db);
     try {
       expect(d.sqlite.prepare(`SELECT discontinued_on AS off, (SELECT COUNT(*) FROM tariff_prices WHERE tariff_code = 'NET') AS prices FROM tariffs WHERE code = 'NET'`).get()).toEqual({ off: null, prices: 1 });
     } finally {
       d.close();
     }
+  });
+
+  it('records a termination at the subscriber\u2019s request despite the debt with --despite-debt', () => {
+    const r = esepJson<Record<string, unknown>>(db, 'account', 'terminate', '2001', '--by', 'subscriber', '--date', '2026-11-28', '--despite-debt');
+    expect(r).toEqual({ state: 'terminated', date: '2026-11-28', despite_debt: '5075.00' });
+    expect(esepJson<Record<string, string>>(db, 'account', 'show', '2001', '--date', '2026-11-28')).toMatchObject({
+      status: 'terminated',
+      terminated_by: 'subscriber',
+      debt: '5000.00',
+      penalty_debt: '75.00',
+    });
   });
 });

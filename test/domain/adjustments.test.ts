@@ -1,7 +1,7 @@
 // The limits the contract sets on an operator's manual actions (domain/adjustments.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { effectiveNotPast, firstUnchargedDay, lowestBalanceFrom } from '../../src/domain/adjustments.js';
+import { debtOnTermination, effectiveNotPast, firstUnchargedDay, lowestBalanceFrom } from '../../src/domain/adjustments.js';
 import { addDays, eachDay } from '../../src/domain/dates.js';
 
 describe('a price change or a discontinuation from a day passed (cl. 23.14, 28)', () => {
@@ -69,5 +69,21 @@ describe('what an account holds for a transfer dated D', () => {
       }),
       { seed: 2026, numRuns: 300 },
     );
+  });
+});
+
+describe('termination at the subscriber\u2019s request once the debt to its date is paid (D-11)', () => {
+  // October's fee 5 000,00 ₸, a penalty of 25,00 ₸ on 26 Nov, 2 000,00 ₸ paid on 27 Nov
+  const entries = [
+    { id: 1, valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000 },
+    { id: 2, valueDate: '2026-11-26', kind: 'penalty', amount: -2_500 },
+    { id: 3, valueDate: '2026-11-27', kind: 'payment', amount: 200_000 },
+  ] as const;
+
+  it('counts unpaid principal and penalties on the date, payments of that day included', () => {
+    expect(debtOnTermination(entries, '2026-10-30')).toEqual({ debt: 0, penaltyDebt: 0, total: 0 });
+    expect(debtOnTermination(entries, '2026-11-26')).toEqual({ debt: 500_000, penaltyDebt: 2_500, total: 502_500 });
+    // the payment settles the penalty first (cl. 16), then 1 975,00 of the principal: 5 000 − 1 975 = 3 025,00 left
+    expect(debtOnTermination(entries, '2026-11-27')).toEqual({ debt: 302_500, penaltyDebt: 0, total: 302_500 });
   });
 });

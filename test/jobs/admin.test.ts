@@ -5,6 +5,7 @@ import { entriesOf, postEntries } from '../../src/db/ledger.js';
 import { InputError } from '../../src/domain/errors.js';
 import { addEquipment, backbill, discontinue, recalc, reprice, returnEquipment, terminateBySubscriber } from '../../src/jobs/admin.js';
 import { runDebit, TariffBook } from '../../src/jobs/debit.js';
+import { runPenalties } from '../../src/jobs/penalties.js';
 import { verify } from '../../src/jobs/verify.js';
 import { addAccount, addTariff } from '../helpers/db.js';
 import { shippedCalendar } from '../helpers/fixtures.js';
@@ -173,6 +174,46 @@ describe('tariffs (cl. 23.14, 28)', () => {
 });
 
 describe('termination at the subscriber\u2019s request (cl. 10, 35, 17.4)', () => {
+  it('is refused while debt is owed on its date, naming it in tenge; a payment of that day counts (D-11)', async () => {
+    // C: October billed 5 000 ₸, invoice due 25 Nov, unpaid: penalties of 26, 27, 28 Nov, 0.5% × 5 000 = 25 ₸ each
+    addAccount(db, 'C', { method: 'credit', tariff: 'NET', connectedOn: '2026-09-01' });
+    inTransaction(db, () => postEntries(db, [{ account: 'C', valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000, key: 'oct' }]));
+    db.sqlite
+      .prepare(
+        `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments, penalties,
+          closing_balance, principal, amount_due) VALUES ('MT-2026-000001', 2026, 1, 'C', '2026-10', '2026-11-01', '2026-11-25', 0, -500000, 0, 0, 0, -500000, 500000, 500000)`,
+      )
+      .run();
+    await runPenalties(db, { date: '2026-11-28' });
+    // 5 000,00 + 3 × 25,00 = 5 075,00
+    const owes = (day: string) =>
+      `ACCOUNT: account C owes 5 075,00 ₸ on ${day} (unpaid charges 5 000,00 ₸, penalties 75,00 ₸): the subscriber may terminate once the debt to that date is paid (cl. 10, 22.15, D-11); --despite-debt records the termination anyway`;
+    expect(message(() => terminateBySubscriber(db, 'C', '2026-11-28', calendar))).toBe(owes('2026-11-28'));
+    // 5 075 ₸ paid on the 29th: not there on the 28th, there on the 29th (a day's payment counts that day)
+    inTransaction(db, () => postEntries(db, [{ account: 'C', valueDate: '2026-11-29', kind: 'payment', amount: 507_500, key: 'pay' }]));
+    expect(message(() => terminateBySubscriber(db, 'C', '2026-11-28', calendar))).toBe(owes('2026-11-28'));
+    expect(row('C')).toMatchObject({ status: 'active', terminatedOn: null, requested: null });
+    expect(db.sqlite.prepare(`SELECT COUNT(*) AS n FROM job_runs WHERE job = 'terminate-by-subscriber'`).get()).toEqual({ n: 0 });
+    expect(terminateBySubscriber(db, 'C', '2026-11-29', calendar)).toEqual({ state: 'terminated', date: '2026-11-29' });
+  });
+
+  it('with --despite-debt the termination is recorded, with the debt it was recorded despite', () => {
+    // D: an undercharge of 1 200 ₸ back-billed on 10 Nov, unpaid
+    addAccount(db, 'D', { tariff: 'NET', connectedOn: '2026-11-01' });
+    backbill(db, 'D', 120_000, 'не начислен трафик', '2026-11-10');
+    expect(message(() => terminateBySubscriber(db, 'D', '2026-11-20', calendar))).toBe(
+      'ACCOUNT: account D owes 1 200,00 ₸ on 2026-11-20 (unpaid charges 1 200,00 ₸, penalties 0,00 ₸): the subscriber may terminate once the debt to that date is paid (cl. 10, 22.15, D-11); --despite-debt records the termination anyway',
+    );
+    expect(terminateBySubscriber(db, 'D', '2026-11-20', calendar, { despiteDebt: true })).toEqual({ state: 'terminated', date: '2026-11-20', despiteDebt: 120_000 });
+    expect(row('D')).toMatchObject({ status: 'terminated', terminatedOn: '2026-11-20', terminatedBy: 'subscriber' });
+    // with rented equipment out the request waits for it, the same way
+    addAccount(db, 'E', { tariff: 'NET', connectedOn: '2026-11-01' });
+    backbill(db, 'E', 50_000, 'x', '2026-11-10');
+    addEquipment(db, 'E', 'ONT-9', 2_500_000, '2026-11-01', null, true);
+    expect(message(() => terminateBySubscriber(db, 'E', '2026-11-20', calendar))).toContain('account E owes 500,00 ₸ on 2026-11-20');
+    expect(terminateBySubscriber(db, 'E', '2026-11-20', calendar, { despiteDebt: true })).toEqual({ state: 'waiting-for-equipment', serials: ['ONT-9'], despiteDebt: 50_000 });
+  });
+
   it('terminates at once without rented equipment; the refund is due in 10 working days', () => {
     addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-01-01' });
     expect(terminateBySubscriber(db, 'A', '2026-12-18', calendar)).toEqual({ state: 'terminated', date: '2026-12-18' });

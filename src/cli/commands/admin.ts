@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { addEquipment, backbill, discontinue, recalc, reprice, returnEquipment, terminateBySubscriber } from '../../jobs/admin.js';
 import { parseFee } from '../../jobs/import-tariffs.js';
-import { formatTenge } from '../../domain/money.js';
+import { formatTenge, toTengeString } from '../../domain/money.js';
 import { InputError } from '../../domain/errors.js';
 import { workingCalendar } from '../../config/calendar.js';
 import { configOf, dateOption, globals, print, printJson, requiredDate, withDb } from '../context.js';
@@ -107,13 +107,16 @@ export function registerAdmin(program: Command, account: Command): void {
     .argument('<account>')
     .requiredOption('--by <who>', 'subscriber (the operator terminates through `esep run terminate`)')
     .option('--date <date>', 'first day without service, default today')
-    .description('terminate at the subscriber\u2019s request; with rented equipment out, charges run to its hand-over (cl. 35)')
-    .action((id: string, o: { by: string; date?: string }, cmd: Command) => {
+    .option('--despite-debt', 'record it although debt is owed on --date (refused otherwise, D-11)')
+    .description('terminate at the subscriber\u2019s request once the debt to that date is paid (D-11); with rented equipment out, charges run to its hand-over (cl. 35)')
+    .action((id: string, o: { by: string; date?: string; despiteDebt?: boolean }, cmd: Command) => {
       if (o.by !== 'subscriber') throw new InputError([{ field: '--by', message: 'only "subscriber": the operator terminates through `esep run terminate`' }]);
       const date = dateOption(o.date);
-      const r = withDb(cmd, (db) => terminateBySubscriber(db, id, date, workingCalendar(configOf(cmd))));
-      if (globals(cmd).json) printJson(r);
-      else if (r.state === 'terminated') print(`account ${id} terminated from ${r.date}`);
-      else print(`account ${id}: termination requested from ${date}; charges run until the equipment is returned: ${r.serials.join(', ')}`);
+      const r = withDb(cmd, (db) => terminateBySubscriber(db, id, date, workingCalendar(configOf(cmd)), { despiteDebt: o.despiteDebt }));
+      const { despiteDebt, ...rest } = r;
+      const debt = despiteDebt === undefined ? '' : `, despite a debt of ${formatTenge(despiteDebt)}`;
+      if (globals(cmd).json) printJson({ ...rest, despite_debt: despiteDebt === undefined ? null : toTengeString(despiteDebt) });
+      else if (r.state === 'terminated') print(`account ${id} terminated from ${r.date}${debt}`);
+      else print(`account ${id}: termination requested from ${date}${debt}; charges run until the equipment is returned: ${r.serials.join(', ')}`);
     });
 }
