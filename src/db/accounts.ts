@@ -1,7 +1,9 @@
 // Accounts and subscribers: reads grouped by aggregate; no business decisions here.
 import type { Db } from './connection.js';
 import { factsOf } from './ledger.js';
-import { overdueDebt } from '../domain/allocation.js';
+import { overdueOn } from '../domain/collection.js';
+import { invoicesOf } from './invoices.js';
+import { getOperator } from './operator.js';
 import type { AccountStatus, Method, SuspendReason } from '../domain/accounts.js';
 import type { IsoDate } from '../domain/dates.js';
 import type { Tiyn } from '../domain/money.js';
@@ -56,17 +58,9 @@ export function accountsOfIin(db: Db, iin: string): string[] {
   );
 }
 
-/** Due dates of an account's invoices by period. */
-export function dueDatesByPeriod(db: Db, account: string): Map<string, IsoDate> {
-  const rows = db.sqlite.prepare('SELECT period, due_on AS dueOn FROM invoices WHERE account = ?').all(account) as {
-    period: string;
-    dueOn: IsoDate;
-  }[];
-  return new Map(rows.map((r) => [r.period, r.dueOn]));
-}
-
+/** D-8: the account's overdue debt on a day (unpaid penalties and overdue principal, after the operator's grace days). */
 export function overdueDebtOfAccount(db: Db, account: string, asOf: IsoDate): Tiyn {
-  return overdueDebt(factsOf(db, account), dueDatesByPeriod(db, account), asOf);
+  return overdueOn(factsOf(db, account), invoicesOf(db, account), asOf, getOperator(db)?.graceDays ?? 0).total;
 }
 
 /** cl. 6.4: unpaid overdue debt over all accounts of an IIN, by account (only accounts that owe). */

@@ -2,10 +2,15 @@
 import type { Db } from './connection.js';
 import type { PenaltyInvoice } from '../domain/penalty.js';
 
-export function invoicesOf(db: Db, account: string): PenaltyInvoice[] {
+export interface AccountInvoice extends PenaltyInvoice {
+  number: string;
+  issuedOn: string;
+}
+
+export function invoicesOf(db: Db, account: string): AccountInvoice[] {
   return db.sqlite
-    .prepare('SELECT id, period, due_on AS dueOn, principal FROM invoices WHERE account = ? ORDER BY period')
-    .all(account) as PenaltyInvoice[];
+    .prepare('SELECT id, number, period, issued_on AS issuedOn, due_on AS dueOn, principal FROM invoices WHERE account = ? ORDER BY period')
+    .all(account) as AccountInvoice[];
 }
 
 /** Accounts with an invoice due before `date` whose principal was positive: the only ones penalties and suspension look at. */

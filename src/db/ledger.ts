@@ -1,22 +1,28 @@
-// The one way into the ledger. An entry whose key exists already is not posted again, and the
-// account's cached balance moves only by what was really inserted: a retried batch is harmless.
+// The one way into the ledger. Posting compares on conflict, as TigerBeetle does: an entry whose key
+// exists already with the same account, kind, value date, amount and correction link is not posted
+// again (a retried batch is harmless); the same key with anything else is an error naming both, never
+// a silent skip. The account's cached balance moves only by what was really inserted.
 import type Database from 'better-sqlite3';
 import type { Db } from './connection.js';
-import type { Entry, EntryKind } from '../domain/entries.js';
+import type { Entry, EntryKind, ServiceSpan } from '../domain/entries.js';
+export type { ServiceSpan } from '../domain/entries.js';
 import type { IsoDate } from '../domain/dates.js';
-import type { Tiyn } from '../domain/money.js';
+import { formatTenge, type Tiyn } from '../domain/money.js';
 
 export interface NewEntry {
   account: string;
   valueDate: IsoDate;
   kind: EntryKind;
   amount: Tiyn;
-  /** The idempotency key: the same fact always gets the same key. */
+  /** The idempotency key (domain/keys.ts): the same fact always gets the same key. */
   key: string;
   invoiceId?: number | null;
   paymentId?: number | null;
   runId?: number | null;
   memo?: string | null;
+  /** D-7: the id of the entry this one corrects. */
+  corrects?: number | null;
+  span?: ServiceSpan | null;
 }
 
 export interface LedgerRow {
@@ -30,27 +36,64 @@ export interface LedgerRow {
   paymentId: number | null;
   runId: number | null;
   memo: string | null;
+  corrects: number | null;
   createdAt: string;
 }
 
-const statements = new WeakMap<Database.Database, { insert: Database.Statement; bump: Database.Statement; facts: Database.Statement }>();
+/** An entry with the columns the rules read: the invoice a penalty belongs to, the entry a correction names. */
+export type LedgerFact = Entry & { invoiceId: number | null; corrects: number | null };
 
-function prepared(sqlite: Database.Database) {
+interface Prepared {
+  insert: Database.Statement;
+  existing: Database.Statement;
+  link: Database.Statement;
+  span: Database.Statement;
+  bump: Database.Statement;
+  facts: Database.Statement;
+}
+
+const statements = new WeakMap<Database.Database, Prepared>();
+
+/** The columns of a fact, from `ledger l` left-joined to its correction link `k`. */
+export const FACT_COLUMNS = 'l.id, l.value_date AS valueDate, l.kind, l.amount, l.invoice_id AS invoiceId, k.corrects_id AS corrects';
+export const FACT_JOIN = 'ledger l LEFT JOIN ledger_links k ON k.entry_id = l.id';
+
+function prepared(sqlite: Database.Database): Prepared {
   let s = statements.get(sqlite);
   if (!s) {
     s = {
       insert: sqlite.prepare(
         `INSERT INTO ledger (account, value_date, kind, amount, key, invoice_id, payment_id, run_id, memo)
-         VALUES (@account, @valueDate, @kind, @amount, @key, @invoiceId, @paymentId, @runId, @memo)
-         ON CONFLICT (key) DO NOTHING`,
+         VALUES (@account, @valueDate, @kind, @amount, @key, @invoiceId, @paymentId, @runId, @memo)`,
+      ),
+      existing: sqlite.prepare(
+        `SELECT l.id, l.account, l.value_date AS valueDate, l.kind, l.amount, k.corrects_id AS corrects
+           FROM ledger l LEFT JOIN ledger_links k ON k.entry_id = l.id WHERE l.key = ?`,
+      ),
+      link: sqlite.prepare('INSERT INTO ledger_links (entry_id, corrects_id) VALUES (?, ?)'),
+      span: sqlite.prepare(
+        'INSERT INTO ledger_spans (entry_id, service_from, service_to, service_days, period_days, name) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       bump: sqlite.prepare('UPDATE accounts SET balance = balance + ? WHERE account = ?'),
-      facts: sqlite.prepare(`SELECT id, value_date AS valueDate, kind, amount, invoice_id AS invoiceId FROM ledger WHERE account = ? ORDER BY value_date, id`),
+      facts: sqlite.prepare(`SELECT ${FACT_COLUMNS} FROM ${FACT_JOIN} WHERE l.account = ? ORDER BY l.value_date, l.id`),
     };
     statements.set(sqlite, s);
   }
   return s;
 }
+
+/** The same key posted again with other facts: a bug that reused a key, refused with both named. */
+export class KeyConflictError extends Error {
+  override name = 'KeyConflictError';
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || (code === 'SQLITE_CONSTRAINT_TRIGGER' && String((err as Error).message).includes('exists'));
+}
+
+const describe = (e: { account: string; kind: string; valueDate: string; amount: number; corrects?: number | null }) =>
+  `account ${e.account}, ${e.kind} of ${formatTenge(e.amount)} on ${e.valueDate}${e.corrects ? `, correcting entry ${e.corrects}` : ''}`;
 
 /**
  * Posts entries; returns how many were new. Must run inside a transaction together with whatever
@@ -58,38 +101,50 @@ function prepared(sqlite: Database.Database) {
  */
 export function postEntries(db: Db, entries: readonly NewEntry[]): number {
   if (!db.sqlite.inTransaction) throw new Error('postEntries must run inside a transaction');
-  const { insert, bump } = prepared(db.sqlite);
+  const p = prepared(db.sqlite);
   let posted = 0;
   for (const e of entries) {
     if (!Number.isSafeInteger(e.amount) || e.amount === 0) {
       throw new Error(`entry ${e.key}: amount must be a non-zero whole number of tiyn, got ${e.amount}`);
     }
-    const result = insert.run({
-      account: e.account,
-      valueDate: e.valueDate,
-      kind: e.kind,
-      amount: e.amount,
-      key: e.key,
-      invoiceId: e.invoiceId ?? null,
-      paymentId: e.paymentId ?? null,
-      runId: e.runId ?? null,
-      memo: e.memo ?? null,
-    });
-    if (result.changes === 1) {
-      bump.run(e.amount, e.account);
-      posted++;
+    let id: number;
+    try {
+      id = Number(
+        p.insert.run({
+          account: e.account,
+          valueDate: e.valueDate,
+          kind: e.kind,
+          amount: e.amount,
+          key: e.key,
+          invoiceId: e.invoiceId ?? null,
+          paymentId: e.paymentId ?? null,
+          runId: e.runId ?? null,
+          memo: e.memo ?? null,
+        }).lastInsertRowid,
+      );
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const was = p.existing.get(e.key) as { id: number; account: string; valueDate: string; kind: string; amount: number; corrects: number | null } | undefined;
+      if (!was) throw err;
+      const same = was.account === e.account && was.kind === e.kind && was.valueDate === e.valueDate && was.amount === e.amount && (was.corrects ?? null) === (e.corrects ?? null);
+      if (!same) throw new KeyConflictError(`ledger key ${e.key} exists as entry ${was.id} (${describe(was)}); refused to post it as ${describe(e)}`);
+      continue;
     }
+    if (e.corrects !== undefined && e.corrects !== null) p.link.run(id, e.corrects);
+    if (e.span) p.span.run(id, e.span.from, e.span.to, e.span.days, e.span.periodDays, e.span.name ?? null);
+    p.bump.run(e.amount, e.account);
+    posted++;
   }
   return posted;
 }
 
-const ROW_COLUMNS = `id, account, value_date AS valueDate, kind, amount, key, invoice_id AS invoiceId,
-  payment_id AS paymentId, run_id AS runId, memo, created_at AS createdAt`;
+const ROW_COLUMNS = `l.id, l.account, l.value_date AS valueDate, l.kind, l.amount, l.key, l.invoice_id AS invoiceId,
+  l.payment_id AS paymentId, l.run_id AS runId, l.memo, k.corrects_id AS corrects, l.created_at AS createdAt`;
 
 /** Every entry of an account, in value-date order. */
 export function entriesOf(db: Db, account: string): LedgerRow[] {
   return db.sqlite
-    .prepare(`SELECT ${ROW_COLUMNS} FROM ledger WHERE account = ? ORDER BY value_date, id`)
+    .prepare(`SELECT ${ROW_COLUMNS} FROM ${FACT_JOIN} WHERE l.account = ? ORDER BY l.value_date, l.id`)
     .all(account) as LedgerRow[];
 }
 
@@ -97,12 +152,12 @@ export function entriesOf(db: Db, account: string): LedgerRow[] {
  * Every entry of an account as the rules see it, with the invoice a penalty belongs to, in value-date
  * order: the columns a replay reads (the penalty job's, once per account), from a statement prepared once.
  */
-export function factsOf(db: Db, account: string): (Entry & { invoiceId: number | null })[] {
-  return prepared(db.sqlite).facts.all(account) as (Entry & { invoiceId: number | null })[];
+export function factsOf(db: Db, account: string): LedgerFact[] {
+  return prepared(db.sqlite).facts.all(account) as LedgerFact[];
 }
 
 export function asEntries(rows: readonly LedgerRow[]): Entry[] {
-  return rows.map((r) => ({ id: r.id, valueDate: r.valueDate, kind: r.kind, amount: r.amount }));
+  return rows.map((r) => ({ id: r.id, valueDate: r.valueDate, kind: r.kind, amount: r.amount, corrects: r.corrects }));
 }
 
 /** Sum of an account's entries with value date before `date`. */
@@ -111,4 +166,25 @@ export function balanceBefore(db: Db, account: string, date: IsoDate): Tiyn {
     .prepare('SELECT COALESCE(SUM(amount), 0) AS s FROM ledger WHERE account = ? AND value_date < ?')
     .get(account, date) as { s: number };
   return row.s;
+}
+
+const spanned = new WeakMap<Database.Database, Database.Statement>();
+
+/** An account's entries dated up to `through` (all by default), each with its service span when it has one (what an invoice is computed from). */
+export function spannedFactsOf(db: Db, account: string, through: IsoDate = '9999-12-31'): (Entry & { span: ServiceSpan | null })[] {
+  let stmt = spanned.get(db.sqlite);
+  if (!stmt) {
+    stmt = db.sqlite.prepare(
+      `SELECT l.id, l.value_date AS valueDate, l.kind, l.amount, k.corrects_id AS corrects, s.service_from AS spanFrom, s.service_to AS spanTo,
+              s.service_days AS spanDays, s.period_days AS periodDays, s.name AS spanName
+         FROM ledger l LEFT JOIN ledger_links k ON k.entry_id = l.id LEFT JOIN ledger_spans s ON s.entry_id = l.id
+        WHERE l.account = ? AND l.value_date <= ? ORDER BY l.value_date, l.id`,
+    );
+    spanned.set(db.sqlite, stmt);
+  }
+  type Row = Entry & { spanFrom: string | null; spanTo: string; spanDays: number; periodDays: number; spanName: string | null };
+  return (stmt.all(account, through) as Row[]).map(({ spanFrom, spanTo, spanDays, periodDays, spanName, ...e }) => ({
+    ...e,
+    span: spanFrom === null ? null : { from: spanFrom, to: spanTo, days: spanDays, periodDays, name: spanName },
+  }));
 }

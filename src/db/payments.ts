@@ -1,9 +1,7 @@
-// Bank payments and their allocations: reads and writes grouped by aggregate; no business decisions.
+// Bank payments: reads and writes grouped by aggregate; no business decisions.
 import type Database from 'better-sqlite3';
 import type { Db } from './connection.js';
 import { accountsOfIin } from './accounts.js';
-import { allocate } from '../domain/allocation.js';
-import type { Entry } from '../domain/entries.js';
 import type { AccountLookup, MatchedBy } from '../domain/matching.js';
 import type { IsoDate } from '../domain/dates.js';
 import type { Tiyn } from '../domain/money.js';
@@ -95,20 +93,6 @@ export function accountLookup(db: Db): AccountLookup {
     exists: (account) => exists.get(account) !== undefined,
     accountsOfIin: (iin) => accountsOfIin(db, iin),
   };
-}
-
-/**
- * The allocations table is a projection of cl. 16 over the ledger (derived data, not entries):
- * the account's rows are replaced by a fresh replay of all its entries. Call inside the
- * transaction that posted to the account.
- */
-export function refreshAllocations(db: Db, account: string): number {
-  const entries = stmt(db, 'SELECT id, value_date AS valueDate, kind, amount FROM ledger WHERE account = ?').all(account) as Entry[];
-  const { allocations } = allocate(entries);
-  stmt(db, 'DELETE FROM allocations WHERE account = ?').run(account);
-  const insert = stmt(db, 'INSERT INTO allocations (account, credit_entry_id, debit_entry_id, amount, as_of) VALUES (?, ?, ?, ?, ?)');
-  for (const a of allocations) insert.run(account, a.creditId, a.debitId, a.amount, a.asOf);
-  return allocations.length;
 }
 
 /**

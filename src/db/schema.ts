@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ENTRY_KINDS, type EntryKind } from '../domain/entries.js';
 import { DOCUMENT_KINDS, OUTBOX_STATES } from '../domain/outbox.js';
+import { ACCESS_CAUSES } from '../domain/accounts.js';
 
 const createdAt = () =>
   text('created_at')
@@ -189,10 +190,49 @@ export const ledger = sqliteTable(
   (t) => [
     uniqueIndex('ledger_key').on(t.key),
     index('ledger_account_date').on(t.account, t.valueDate),
-    index('ledger_payment').on(t.paymentId),
-    index('ledger_invoice').on(t.invoiceId),
+    // partial: the daily rows, most of the ledger, link to no payment and no invoice
+    index('ledger_payment').on(t.paymentId).where(sql`${t.paymentId} IS NOT NULL`),
+    index('ledger_invoice').on(t.invoiceId).where(sql`${t.invoiceId} IS NOT NULL`),
     check('ledger_amount_not_zero', sql`${t.amount} <> 0`),
   ],
+);
+
+/**
+ * D-7: an entry that corrects (reverses or reduces) another one names it here, one row per
+ * correcting entry, posted with it. Append-only like the ledger; a trigger refuses a correction of
+ * another account, of the same sign, or beyond what is left of the entry it corrects.
+ */
+export const ledgerLinks = sqliteTable(
+  'ledger_links',
+  {
+    entryId: integer('entry_id')
+      .primaryKey()
+      .references(() => ledger.id),
+    correctsId: integer('corrects_id')
+      .notNull()
+      .references(() => ledger.id),
+  },
+  (t) => [index('ledger_links_corrects').on(t.correctsId), check('ledger_links_not_self', sql`${t.entryId} <> ${t.correctsId}`)],
+);
+
+/**
+ * The service a prorated charge covers (cl. 13: a monthly fee or a bundle item for the days of
+ * service): from, to, its days of the month's n, and a bundle item's third-party name. One row per
+ * such entry, posted with it.
+ */
+export const ledgerSpans = sqliteTable(
+  'ledger_spans',
+  {
+    entryId: integer('entry_id')
+      .primaryKey()
+      .references(() => ledger.id),
+    serviceFrom: text('service_from').notNull(),
+    serviceTo: text('service_to').notNull(),
+    serviceDays: integer('service_days').notNull(),
+    periodDays: integer('period_days').notNull(),
+    name: text('name'),
+  },
+  (t) => [check('ledger_spans_days', sql`${t.serviceDays} BETWEEN 1 AND ${t.periodDays} AND ${t.serviceFrom} <= ${t.serviceTo}`)],
 );
 
 export const invoices = sqliteTable(
@@ -256,32 +296,6 @@ export const payments = sqliteTable(
     assignedAt: text('assigned_at'),
   },
   (t) => [uniqueIndex('payments_identity').on(t.identity), index('payments_status').on(t.status)],
-);
-
-/** Which credit entry settled which charge entry, and how much (cl. 16). */
-export const allocations = sqliteTable(
-  'allocations',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    account: text('account')
-      .notNull()
-      .references(() => accounts.account),
-    creditEntryId: integer('credit_entry_id')
-      .notNull()
-      .references(() => ledger.id),
-    debitEntryId: integer('debit_entry_id')
-      .notNull()
-      .references(() => ledger.id),
-    amount: integer('amount').notNull(),
-    asOf: text('as_of').notNull(),
-    createdAt: createdAt(),
-  },
-  (t) => [
-    index('allocations_account').on(t.account),
-    index('allocations_credit').on(t.creditEntryId),
-    index('allocations_debit').on(t.debitEntryId),
-    check('allocations_positive', sql`${t.amount} > 0`),
-  ],
 );
 
 /** Documents sent to a subscriber besides invoices: the termination notice with the debt demand (cl. 23.8). */
@@ -357,6 +371,9 @@ export const accessEvents = sqliteTable(
     at: text('at').notNull(),
     valueDate: text('value_date').notNull(),
     event: text('event', { enum: ['suspend', 'restore', 'terminate'] }).notNull(),
+    /** What the event is for, as a code the rules read: `funds` or `debt` (suspend, restore), `operator` or `subscriber` (terminate). */
+    cause: text('cause', { enum: ACCESS_CAUSES }),
+    /** The same for people, with the clause. */
     reason: text('reason').notNull(),
     key: text('key').notNull(),
     runId: integer('run_id'),

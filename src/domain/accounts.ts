@@ -7,6 +7,40 @@ export type Method = (typeof METHODS)[number];
 export type AccountStatus = 'active' | 'suspended' | 'terminated';
 export type SuspendReason = 'funds' | 'debt';
 
+/** Why an access event happened, as a code the rules read (the prose beside it is for people). */
+export const ACCESS_CAUSES = ['funds', 'debt', 'operator', 'subscriber'] as const;
+export type AccessCause = (typeof ACCESS_CAUSES)[number];
+
+export interface AccountState {
+  status: AccountStatus;
+  suspendReason: SuspendReason | null;
+}
+
+export type Transition =
+  /** cl. 17.2 (funds), cl. 23.5 (debt). */
+  | { event: 'suspend'; cause: SuspendReason }
+  /** cl. 17.3 (funds), cl. 21.13 (debt): only what suspended the account restores it. */
+  | { event: 'restore'; cause: SuspendReason }
+  /** cl. 23.6 (operator), cl. 10 and 24.6 (subscriber). */
+  | { event: 'terminate'; cause: 'operator' | 'subscriber' };
+
+/**
+ * The one transition function of an account's status: the state after the transition, or null when
+ * it does not apply (a suspended account is not suspended again, a restoration restores only what
+ * its own cause suspended, nothing moves a terminated account).
+ */
+export function transition(state: AccountState, t: Transition): AccountState | null {
+  if (state.status === 'terminated') return null;
+  switch (t.event) {
+    case 'suspend':
+      return state.status === 'active' ? { status: 'suspended', suspendReason: t.cause } : null;
+    case 'restore':
+      return state.status === 'suspended' && state.suspendReason === t.cause ? { status: 'active', suspendReason: null } : null;
+    case 'terminate':
+      return { status: 'terminated', suspendReason: null };
+  }
+}
+
 /** cl. 7: in premises the subscriber does not own, only the advance (prepaid) method is allowed. */
 export function methodAllowed(method: Method, premisesOwned: boolean): boolean {
   return premisesOwned || method === 'advance';

@@ -1,4 +1,5 @@
 // Corrections an operator makes by hand, and the contract's limits on them.
+import type { AccessCause } from './accounts.js';
 import { addDays, addMonths, eachDay, periodOf, type IsoDate, type Period } from './dates.js';
 import type { Tiyn } from './money.js';
 import { summarise } from './allocation.js';
@@ -42,11 +43,11 @@ export interface Interval {
 }
 
 /** Intervals of suspension for debt from the access events (suspend … restore/terminate), in order. */
-export function debtSuspensions(events: readonly { valueDate: IsoDate; event: string; reason: string }[]): Interval[] {
+export function debtSuspensions(events: readonly { valueDate: IsoDate; event: string; cause: AccessCause | null }[]): Interval[] {
   const out: Interval[] = [];
   let open: IsoDate | null = null;
   for (const e of events) {
-    if (e.event === 'suspend' && e.reason.startsWith('debt')) open ??= e.valueDate;
+    if (e.event === 'suspend' && e.cause === 'debt') open ??= e.valueDate;
     else if ((e.event === 'restore' || e.event === 'terminate') && open !== null) {
       out.push({ from: open, to: addDays(e.valueDate, -1) });
       open = null;

@@ -1,8 +1,10 @@
 // cl. 16: a payment settles, as of its value date, (1) unpaid penalties oldest first, (2) overdue
 // principal oldest first, (3) current debt; what remains is prepayment and settles later charges,
-// in the same order, as they arrive. Allocation is a pure function of the ledger: replaying the
-// entries in value-date order gives the same answer whatever order they were imported in.
-import { isPaymentLike, type Entry } from './entries.js';
+// in the same order, as they arrive. D-7: an entry that corrects another one (names it in
+// `corrects`) first cancels what is still owed on that entry; only what it gives back of an entry
+// already paid is a credit, allocated like a payment. Allocation is a pure function of the ledger:
+// replaying the entries in value-date order gives the same answer whatever order they were imported in.
+import type { Entry } from './entries.js';
 import type { IsoDate } from './dates.js';
 import type { Tiyn } from './money.js';
 
@@ -27,10 +29,17 @@ interface Open {
   left: Tiyn;
 }
 
-/** Within a day: penalties, other charges, payment-like credits, other credits; then by id. */
+const isCorrection = (e: Entry): boolean => e.corrects !== undefined && e.corrects !== null;
+
+/**
+ * Within a day: penalties, other charges, corrections of charges, credits, corrections of credits;
+ * then by id. A correction comes after what it corrects on the same day and cancels it before the
+ * day's payments are spread.
+ */
 function dayClass(e: Entry): number {
+  if (isCorrection(e)) return e.amount > 0 ? 2 : 4;
   if (e.amount < 0) return e.kind === 'penalty' ? 0 : 1;
-  return isPaymentLike(e.kind) ? 2 : 3;
+  return 3;
 }
 
 /**
@@ -50,50 +59,83 @@ export function replayOrder(a: Entry, b: Entry): number {
  * The allocation as a stream: entries are fed one by one in replay order (the caller's duty:
  * `replayOrder`), and the state after the last one fed can be read at any point. `allocate` feeds a
  * whole ledger at once; the penalty replay feeds it a day at a time (domain/penalty.ts).
+ *
+ * A correction dated before the entry it corrects (a credit account's recalculated day, before the
+ * monthly fee dated at the month's end) takes effect when that entry arrives.
  */
 export class Allocator {
   private readonly penalties: Open[] = [];
   private readonly principal: Open[] = [];
   private readonly credits: Open[] = [];
+  /** Every entry fed that can still be corrected, by id, with what is left open of it (0 once settled). */
+  private readonly fed = new Map<number, Open>();
+  private readonly waiting = new Map<number, Entry[]>();
   readonly allocations: Allocation[] = [];
 
   /** `record`: keep every allocation made (off when only what is left matters). */
   constructor(private readonly record = true) {}
 
   feed(entry: Entry): void {
-    if (entry.amount < 0) {
-      const debit: Open = { entry, left: -entry.amount };
-      const wantsPaymentOnly = entry.kind === 'penalty';
+    if (isCorrection(entry) && !this.fed.has(entry.corrects!)) {
+      const list = this.waiting.get(entry.corrects!) ?? [];
+      list.push(entry);
+      this.waiting.set(entry.corrects!, list);
+      return;
+    }
+    const open = isCorrection(entry) ? this.correct(entry) : this.plain(entry, entry.amount);
+    this.fed.set(entry.id, open);
+    const corrections = this.waiting.get(entry.id);
+    if (corrections) {
+      this.waiting.delete(entry.id);
+      for (const c of corrections) this.feed(c);
+    }
+  }
+
+  /** D-7: cancel what is still open of the corrected entry; the rest goes on as a plain entry of its sign. */
+  private correct(entry: Entry): Open {
+    const target = this.fed.get(entry.corrects!)!;
+    let rest = Math.abs(entry.amount);
+    if (Math.sign(target.entry.amount) === -Math.sign(entry.amount) && target.left > 0) {
+      const cancel = Math.min(rest, target.left);
+      target.left -= cancel;
+      rest -= cancel;
+      if (this.record) {
+        const [creditId, debitId] = entry.amount > 0 ? [entry.id, target.entry.id] : [target.entry.id, entry.id];
+        this.allocations.push({ creditId, debitId, amount: cancel, asOf: entry.valueDate > target.entry.valueDate ? entry.valueDate : target.entry.valueDate });
+      }
+    }
+    return this.plain(entry, rest * Math.sign(entry.amount));
+  }
+
+  private plain(entry: Entry, amount: Tiyn): Open {
+    if (amount < 0) {
+      const debit: Open = { entry, left: -amount };
       for (let i = 0; i < this.credits.length && debit.left > 0; ) {
         const credit = this.credits[i]!;
-        // A credit that gives back a charge never pays a penalty.
-        if (wantsPaymentOnly && !isPaymentLike(credit.entry.kind)) {
-          i++;
-          continue;
-        }
         this.settle(credit, debit, entry.valueDate);
         if (credit.left === 0) this.credits.splice(i, 1);
         else i++;
       }
       if (debit.left > 0) (entry.kind === 'penalty' ? this.penalties : this.principal).push(debit);
-    } else {
-      const credit: Open = { entry, left: entry.amount };
-      if (isPaymentLike(entry.kind)) this.drain(this.penalties, credit, entry.valueDate);
-      this.drain(this.principal, credit, entry.valueDate);
-      if (credit.left > 0) this.credits.push(credit);
+      return debit;
     }
+    const credit: Open = { entry, left: amount };
+    this.drain(this.penalties, credit, entry.valueDate);
+    this.drain(this.principal, credit, entry.valueDate);
+    if (credit.left > 0) this.credits.push(credit);
+    return credit;
   }
 
   /** The charges other than penalties with something still owed, oldest first. */
   openPrincipal(): readonly { readonly entry: Entry; readonly left: Tiyn }[] {
-    return this.principal;
+    return this.principal.filter((o) => o.left > 0);
   }
 
   state(): AllocationState {
     const unpaid = new Map<number, Tiyn>();
-    for (const open of [...this.penalties, ...this.principal]) unpaid.set(open.entry.id, open.left);
+    for (const open of [...this.penalties, ...this.principal]) if (open.left > 0) unpaid.set(open.entry.id, open.left);
     const unallocated = new Map<number, Tiyn>();
-    for (const open of this.credits) unallocated.set(open.entry.id, open.left);
+    for (const open of this.credits) if (open.left > 0) unallocated.set(open.entry.id, open.left);
     return { allocations: this.allocations, unpaid, unallocated };
   }
 
@@ -151,24 +193,4 @@ export function summarise(entries: readonly Entry[], asOf?: IsoDate): DebtSummar
   let balance = 0;
   for (const e of entries) if (asOf === undefined || e.valueDate <= asOf) balance += e.amount;
   return { balance, debt, penaltyDebt, prepayment };
-}
-
-/**
- * Overdue debt as of a date: unpaid penalties plus unpaid principal of periods whose invoice fell
- * due before `asOf` (cl. 6.4, 23.5). `dueOnByPeriod` maps a period 'YYYY-MM' to its invoice's due date.
- */
-export function overdueDebt(
-  entries: readonly Entry[],
-  dueOnByPeriod: ReadonlyMap<string, IsoDate>,
-  asOf: IsoDate,
-): Tiyn {
-  const state = allocate(entries, asOf);
-  const byId = new Map(entries.map((e) => [e.id, e] as const));
-  let total = 0;
-  for (const [id, left] of state.unpaid) {
-    const entry = byId.get(id)!;
-    const due = dueOnByPeriod.get(entry.valueDate.slice(0, 7));
-    if (entry.kind === 'penalty' || (due !== undefined && due < asOf)) total += left;
-  }
-  return total;
 }

@@ -86,8 +86,9 @@ export function daysInMonth(date: IsoDate | Period): number {
   return monthLength(y, m);
 }
 
+/** The period 'YYYY-MM' of a date: the one place a period is taken from a date's text. */
 export function periodOf(date: IsoDate): Period {
-  parse(date);
+  if (!ISO_DATE.test(date)) throw new RangeError(`not an ISO date (YYYY-MM-DD): "${date}"`);
   return date.slice(0, 7);
 }
 

@@ -1,29 +1,98 @@
-// Ledger entry kinds (SPEC section 3) and how each one behaves in the rules.
-import type { IsoDate } from './dates.js';
+// Ledger entry kinds (SPEC section 3) and how each one behaves in the rules. One table: allocation,
+// the invoice, termination, verify and the ledger's checks read a kind's behaviour from here.
+import { periodOf, type IsoDate, type Period } from './dates.js';
 import type { Tiyn } from './money.js';
 
-export const ENTRY_KINDS = [
-  'daily_fee',
-  'monthly_fee',
-  'port_reservation',
-  'installation',
-  'third_party',
-  'penalty',
-  'equipment',
-  'backbill',
-  'recalc',
-  'payment',
-  'refund',
-  'transfer',
-  'adjustment',
-] as const;
-export type EntryKind = (typeof ENTRY_KINDS)[number];
+/**
+ * - `sign`: which way the kind moves money when it is not a correction: `charge` (< 0), `credit`
+ *   (> 0) or `either` (a transfer goes out of one account and into another). A correction (D-7) of an
+ *   entry has the opposite sign of the entry it corrects.
+ * - `group`: `service` (what the subscriber is charged or credited for the service: the principal of
+ *   an invoice, VAT turnover), `penalty` (cl. 23.7: never principal, never VAT turnover) or `money`
+ *   (money moved: payments, refunds, transfers).
+ * - `stoppedByTermination`: a service charge that termination stops from its date (cl. 23.6): a
+ *   charge of the kind dated on or after it is reversed.
+ * - `line`: the place of its line on the invoice (installation first, cl. 18: before any fee); null
+ *   for kinds not shown among the charges (penalties and money have their own sections).
+ * - `daily`: decided once a day, so summarised on the invoice as one line with its days.
+ */
+export interface KindRules {
+  sign: 'charge' | 'credit' | 'either';
+  group: 'service' | 'penalty' | 'money';
+  stoppedByTermination: boolean;
+  line: number | null;
+  daily: boolean;
+}
 
-/** Movements of money itself, as opposed to charges and credits for service. */
-export const MONEY_KINDS: ReadonlySet<EntryKind> = new Set(['payment', 'refund', 'transfer']);
+export const KINDS = {
+  installation: { sign: 'charge', group: 'service', stoppedByTermination: false, line: 0, daily: false },
+  monthly_fee: { sign: 'charge', group: 'service', stoppedByTermination: true, line: 1, daily: false },
+  daily_fee: { sign: 'charge', group: 'service', stoppedByTermination: true, line: 2, daily: true },
+  port_reservation: { sign: 'charge', group: 'service', stoppedByTermination: true, line: 3, daily: true },
+  third_party: { sign: 'charge', group: 'service', stoppedByTermination: true, line: 4, daily: false },
+  equipment: { sign: 'charge', group: 'service', stoppedByTermination: false, line: 5, daily: false },
+  backbill: { sign: 'charge', group: 'service', stoppedByTermination: false, line: 6, daily: false },
+  // A credit in the subscriber's favour that names no entry it corrects (goodwill, a settlement):
+  // on the invoice among the credits, allocated by cl. 16 like every credit that is not netted.
+  adjustment: { sign: 'credit', group: 'service', stoppedByTermination: false, line: 7, daily: false },
+  // cl. 21.5, 24.3: a day's fee credited back; it names the fee it corrects.
+  recalc: { sign: 'credit', group: 'service', stoppedByTermination: false, line: 8, daily: false },
+  penalty: { sign: 'charge', group: 'penalty', stoppedByTermination: false, line: null, daily: true },
+  payment: { sign: 'credit', group: 'money', stoppedByTermination: false, line: null, daily: false },
+  refund: { sign: 'charge', group: 'money', stoppedByTermination: false, line: null, daily: false },
+  transfer: { sign: 'either', group: 'money', stoppedByTermination: false, line: null, daily: false },
+} as const satisfies Record<string, KindRules>;
+
+export type EntryKind = keyof typeof KINDS;
+export const ENTRY_KINDS = Object.keys(KINDS) as [EntryKind, ...EntryKind[]];
 
 export function isEntryKind(text: string): text is EntryKind {
-  return (ENTRY_KINDS as readonly string[]).includes(text);
+  return Object.hasOwn(KINDS, text);
+}
+
+export function kindRules(kind: EntryKind): KindRules {
+  return KINDS[kind];
+}
+
+/** Movements of money itself, as opposed to charges and credits for service. */
+export const MONEY_KINDS: ReadonlySet<EntryKind> = new Set(ENTRY_KINDS.filter((k) => KINDS[k].group === 'money'));
+
+/** Service charges that termination stops from its date (cl. 23.6). */
+export const STOPPED_BY_TERMINATION: readonly EntryKind[] = ENTRY_KINDS.filter((k) => KINDS[k].stoppedByTermination);
+
+/** The kinds shown among an invoice's charges and credits, in the order a subscriber reads them. */
+export const INVOICE_LINE_ORDER: readonly EntryKind[] = ENTRY_KINDS.filter((k) => KINDS[k].line !== null).sort(
+  (a, b) => (KINDS[a].line ?? 0) - (KINDS[b].line ?? 0),
+);
+
+/** Kinds decided once a day: one invoice line per kind with its days. */
+export const DAILY_KINDS: ReadonlySet<EntryKind> = new Set(ENTRY_KINDS.filter((k) => KINDS[k].daily));
+
+/**
+ * Whether an amount of this kind is allowed on the ledger: a kind's own sign, or the opposite sign
+ * when it corrects an entry (D-7). A transfer goes either way; nothing is ever zero.
+ */
+export function signAllowed(kind: EntryKind, amount: Tiyn, isCorrection: boolean): boolean {
+  if (amount === 0) return false;
+  const { sign } = KINDS[kind];
+  if (sign === 'either' || isCorrection) return true;
+  return sign === 'charge' ? amount < 0 : amount > 0;
+}
+
+/**
+ * The SQL condition a ledger row's kind and amount must meet whether or not it is a correction:
+ * the kinds that are never corrected keep their sign. Used by the ledger's trigger (migration 0010)
+ * and checked against `signAllowed` by test/db/ledger.test.ts.
+ */
+export const NEVER_CORRECTED: readonly EntryKind[] = ['installation', 'equipment', 'backbill', 'adjustment', 'refund'];
+
+/** The service a prorated charge covers (cl. 13): its days of the month's `periodDays`, and a bundle item's name. */
+export interface ServiceSpan {
+  from: IsoDate;
+  to: IsoDate;
+  days: number;
+  periodDays: number;
+  name?: string | null;
 }
 
 /** An entry as the rules see it. amount > 0 is in the subscriber's favour, < 0 is a charge. */
@@ -32,13 +101,30 @@ export interface Entry {
   valueDate: IsoDate;
   kind: EntryKind;
   amount: Tiyn;
+  /** D-7: the id of the entry this one corrects (reverses or reduces), or null. */
+  corrects?: number | null;
 }
 
 /**
- * A payment-like credit is money the subscriber brought (or an adjustment in their favour): it is
- * allocated in the order of cl. 16. Any other credit (a recalculation, a reversed port reservation)
- * gives back a charge, so it settles principal, never penalties.
+ * The invoice period a charge or credit belongs to: the period of its value date (a prorated fee is
+ * dated the last day it covers, a correction the day it corrects). The one answer to "which invoice".
  */
-export function isPaymentLike(kind: EntryKind): boolean {
-  return kind === 'payment' || kind === 'transfer' || kind === 'adjustment';
+export function invoicePeriodOf(entry: { valueDate: IsoDate }): Period {
+  return periodOf(entry.valueDate);
+}
+
+/**
+ * D-7: what is left of each charge once the corrections that name it are taken off, by entry id
+ * (only charges with something left): what a new correction of it may still reverse.
+ */
+export function leftToCorrect(entries: readonly Pick<Entry, 'id' | 'amount' | 'corrects'>[]): Map<number, Tiyn> {
+  const left = new Map<number, Tiyn>();
+  for (const e of entries) if (e.amount < 0 && !e.corrects) left.set(e.id, -e.amount);
+  for (const e of entries) {
+    if (!e.corrects || e.amount <= 0) continue;
+    const was = left.get(e.corrects);
+    if (was !== undefined) left.set(e.corrects, was - e.amount);
+  }
+  for (const [id, v] of left) if (v <= 0) left.delete(id);
+  return left;
 }

@@ -3,7 +3,8 @@
 // versions, its ledger entries) go in, what should exist comes out; the job posts the difference
 // (idempotency keys make "what exists" a no-op) and stores the figures. No IO, no clock.
 import { addDays, daysInMonth, eachDay, firstDayOf, lastDayOf, maxDate, minDate, nextPeriod, periodOf, type IsoDate, type Period } from './dates.js';
-import { ENTRY_KINDS, MONEY_KINDS, type EntryKind } from './entries.js';
+import { DAILY_KINDS, ENTRY_KINDS, INVOICE_LINE_ORDER, MONEY_KINDS, type EntryKind, type ServiceSpan } from './entries.js';
+import { installationKey, monthlyFeeKey, thirdPartyKey } from './keys.js';
 import { mulDivRound, type Tiyn } from './money.js';
 
 export type Method = 'advance' | 'credit';
@@ -78,7 +79,9 @@ export interface MonthEndCharge {
   valueDate: IsoDate;
   amount: Tiyn;
   key: string;
-  memo: string;
+  memo: string | null;
+  /** A prorated fee's days of service. */
+  span?: ServiceSpan;
 }
 
 export interface MonthEndFacts {
@@ -92,25 +95,19 @@ export interface MonthEndFacts {
   advanceFeeDays?: readonly IsoDate[];
 }
 
-/**
- * The memo of a prorated charge: "2026-10-16..2026-10-31 16/31" and, for a bundle item, its name.
- * The invoice reads the days back from it (parseSpanMemo), so this format is part of the ledger.
- */
-export function spanMemo(from: IsoDate, to: IsoDate, days: number, n: number, name?: string | null): string {
-  return `${from}..${to} ${days}/${n}${name ? ` ${name}` : ''}`;
+/** cl. 13: an invoice's number, `{prefix}-{YYYY}-{seq:06}`, gapless per year. */
+export function invoiceNumber(prefix: string, year: number, seq: number): string {
+  return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
 }
 
-const SPAN_MEMO = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2}) (\d+)\/(\d+)(?: (.+))?$/s;
-
-export function parseSpanMemo(memo: string | null | undefined): { from: IsoDate; to: IsoDate; days: number; name: string | null } | undefined {
-  const m = memo ? SPAN_MEMO.exec(memo) : null;
-  if (!m) return undefined;
-  return { from: m[1]!, to: m[2]!, days: Number(m[3]), name: m[5] ?? null };
+/** The memo a person reads on a prorated charge: "2026-10-16..2026-10-31 16/31" and a bundle item's name (the days themselves are in its span). */
+export function spanMemo(span: ServiceSpan): string {
+  return `${span.from}..${span.to} ${span.days}/${span.periodDays}${span.name ? ` ${span.name}` : ''}`;
 }
 
 function prorated(
   kind: 'monthly_fee' | 'third_party',
-  keyBase: string,
+  keyOf: (segmentFrom?: IsoDate) => string,
   segments: readonly PriceSegment[],
   n: number,
   fee: (p: PriceVersion) => Tiyn,
@@ -121,8 +118,9 @@ function prorated(
     const amount = proratedFee(fee(s.price), s.days, n);
     if (amount === 0) continue;
     // The first segment of the month carries the plain key; a later price version's days their own.
-    const key = out.length === 0 ? keyBase : `${keyBase}:${s.from}`;
-    out.push({ kind, valueDate: s.to, amount: -amount, key, memo: spanMemo(s.from, s.to, s.days, n, label(s.price)) });
+    const key = out.length === 0 ? keyOf() : keyOf(s.from);
+    const span: ServiceSpan = { from: s.from, to: s.to, days: s.days, periodDays: n, name: label(s.price) };
+    out.push({ kind, valueDate: s.to, amount: -amount, key, memo: spanMemo(span), span });
   }
   return out;
 }
@@ -143,19 +141,19 @@ export function monthEndCharges(f: MonthEndFacts): MonthEndCharge[] {
   if (f.connectedOn <= lastDayOf(f.period) && (f.terminatedOn === null || f.terminatedOn > f.connectedOn)) {
     const install = f.priceOn(f.connectedOn).installationFee;
     if (install > 0) {
-      out.push({ kind: 'installation', valueDate: f.connectedOn, amount: -install, key: `install:${f.account}`, memo: 'cl. 18' });
+      out.push({ kind: 'installation', valueDate: f.connectedOn, amount: -install, key: installationKey(f.account), memo: 'cl. 18' });
     }
   }
   const n = daysInMonth(f.period);
   const days = serviceDays(f.period, f.connectedOn, f.terminatedOn);
   if (f.method === 'credit') {
     const segments = priceSegments(days, f.priceOn);
-    out.push(...prorated('monthly_fee', `monthly:${f.account}:${f.period}`, segments, n, (p) => p.monthlyFee, () => null));
-    out.push(...prorated('third_party', `third_party:${f.account}:${f.period}`, segments, n, (p) => p.thirdPartyFee, (p) => p.thirdPartyName));
+    out.push(...prorated('monthly_fee', (from) => monthlyFeeKey(f.account, f.period, from), segments, n, (p) => p.monthlyFee, () => null));
+    out.push(...prorated('third_party', (from) => thirdPartyKey(f.account, f.period, from), segments, n, (p) => p.thirdPartyFee, (p) => p.thirdPartyName));
   } else {
     const served = new Set(f.advanceFeeDays ?? []);
     const segments = priceSegments(days.filter((d) => served.has(d)), f.priceOn);
-    out.push(...prorated('third_party', `third_party:${f.account}:${f.period}`, segments, n, (p) => p.thirdPartyFee, (p) => p.thirdPartyName));
+    out.push(...prorated('third_party', (from) => thirdPartyKey(f.account, f.period, from), segments, n, (p) => p.thirdPartyFee, (p) => p.thirdPartyName));
   }
   return out;
 }
@@ -207,11 +205,10 @@ export interface LedgerFact {
   valueDate: IsoDate;
   kind: EntryKind;
   amount: Tiyn;
-  memo?: string | null;
+  /** A prorated fee's days of service (ledger_spans). */
+  span?: ServiceSpan | null;
 }
 
-/** Kinds decided once a day: summarised as one line per kind with the number of days. */
-const DAILY_KINDS: ReadonlySet<EntryKind> = new Set(['daily_fee', 'port_reservation', 'penalty']);
 
 /** One line of the invoice: a single entry, or a daily kind summarised over the period. */
 export interface InvoiceLine {
@@ -259,9 +256,8 @@ export interface InvoiceFacts {
   nextMonthCost: Tiyn;
 }
 
-/** Lines by kind in the order a subscriber reads them: installation (cl. 18: before any fee), fees, other charges, credits. */
-const LINE_ORDER: readonly EntryKind[] = ['installation', 'monthly_fee', 'daily_fee', 'port_reservation', 'third_party', 'equipment', 'backbill', 'adjustment', 'recalc'];
-const KIND_ORDER = new Map<EntryKind, number>([...LINE_ORDER, ...ENTRY_KINDS.filter((k) => !LINE_ORDER.includes(k))].map((k, i) => [k, i]));
+/** Lines by kind in the order a subscriber reads them (domain/entries.ts): installation (cl. 18: before any fee), fees, other charges, credits. */
+const KIND_ORDER = new Map<EntryKind, number>([...INVOICE_LINE_ORDER, ...ENTRY_KINDS.filter((k) => !INVOICE_LINE_ORDER.includes(k))].map((k, i) => [k, i]));
 
 function byKindThenDate(a: InvoiceLine, b: InvoiceLine): number {
   const k = (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0);
@@ -312,10 +308,10 @@ export function invoiceFigures(f: InvoiceFacts): InvoiceFigures {
     else credits += e.amount;
   }
   const single = (e: LedgerFact): InvoiceLine => {
-    // A prorated charge shows the days it covers; its memo says which (spanMemo).
-    const span = e.kind === 'monthly_fee' || e.kind === 'third_party' ? parseSpanMemo(e.memo) : undefined;
+    // A prorated charge shows the days it covers (its span).
+    const span = e.span;
     return span
-      ? { kind: e.kind, from: span.from, to: span.to, days: span.days, amount: e.amount, memo: span.name }
+      ? { kind: e.kind, from: span.from, to: span.to, days: span.days, amount: e.amount, memo: span.name ?? null }
       : { kind: e.kind, from: e.valueDate, to: e.valueDate, days: null, amount: e.amount, memo: null };
   };
   const service = inPeriod.filter((e) => !MONEY_KINDS.has(e.kind) && e.kind !== 'penalty');

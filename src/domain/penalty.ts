@@ -9,8 +9,8 @@
 // then corrects the later days by itself, and the end state does not depend on the order of
 // imports and runs.
 import { Allocator, replayOrder } from './allocation.js';
-import { addDays, minDate, type IsoDate } from './dates.js';
-import type { Entry } from './entries.js';
+import { addDays, type IsoDate } from './dates.js';
+import { invoicePeriodOf, type Entry } from './entries.js';
 import { mulDivRound, type Tiyn } from './money.js';
 
 export interface PenaltyInvoice {
@@ -85,7 +85,7 @@ export function unpaidPrincipalAtStart(entries: readonly Entry[], invoices: read
 export function unpaidByInvoice(allocator: Allocator, invoices: readonly PenaltyInvoice[]): Map<number, Tiyn> {
   const byPeriod = new Map<string, Tiyn>();
   for (const { entry, left } of allocator.openPrincipal()) {
-    const period = entry.valueDate.slice(0, 7);
+    const period = invoicePeriodOf(entry);
     byPeriod.set(period, (byPeriod.get(period) ?? 0) + left);
   }
   const out = new Map<number, Tiyn>();
@@ -96,8 +96,9 @@ export function unpaidByInvoice(allocator: Allocator, invoices: readonly Penalty
 /**
  * Every penalty that should exist up to `through` (inclusive), by invoice and day. `entries` are the
  * account's ledger entries; penalties among them are ignored and replaced by the expected ones, so
- * the result is a function of the facts alone. `stopFrom`: no penalties on or after this day
- * (termination stops all charges).
+ * the result is a function of the facts alone. D-6: termination stops the service, not the lateness
+ * of what is owed, so nothing here looks at it: every invoice with unpaid principal, the final one
+ * included, accrues to its own cap after termination as before it.
  *
  * One allocation runs forward through the days (Allocator): before each day it is fed what is
  * dated before that day, the facts and the penalties found for earlier days merged in replay
@@ -110,13 +111,12 @@ export function expectedPenalties(
   invoices: readonly PenaltyInvoice[],
   through: IsoDate,
   rules: PenaltyRules | PenaltyRulesOn = DEFAULT_PENALTY_RULES,
-  stopFrom?: IsoDate | null,
 ): ExpectedPenalty[] {
   const rulesOn: PenaltyRulesOn = typeof rules === 'function' ? rules : () => rules;
   const overdue = invoices.filter((i) => i.principal > 0).sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.id - b.id));
   if (overdue.length === 0) return [];
   const facts = entries.filter((e) => e.kind !== 'penalty').sort(replayOrder);
-  const last = stopFrom ? minDate(through, addDays(stopFrom, -1)) : through;
+  const last = through;
   const daysUsed = new Map<number, number>();
   // Unpaid principal never grows back: an allocation once made stays (allocation.ts), so an invoice
   // found paid at the start of a day is done for good. Together with the cap this bounds the days

@@ -4,7 +4,7 @@
 // Times of day ("01:00") are wall-clock times in Asia/Almaty, the billing time zone (SPEC section 2).
 // The daily jobs for day D are due at D `dailyAt`; the month-end run for period P is due on day
 // `invoicesOnDay` of the month after P at `invoicesAt`.
-import { addDays, BILLING_TZ, nextPeriod, previousPeriod, type IsoDate, type Period } from './dates.js';
+import { addDays, BILLING_TZ, nextPeriod, periodOf, previousPeriod, type IsoDate, type Period } from './dates.js';
 
 /** A wall-clock time "HH:MM" (00:00–23:59). */
 export type Clock = string;
@@ -102,7 +102,7 @@ export function invoicingDay(period: Period, invoicesOnDay: number): IsoDate {
 /** The latest period whose month-end run is due at `now`. */
 export function latestDuePeriod(now: Date, settings: Pick<ScheduleSettings, 'invoicesOnDay' | 'invoicesAt'>): Period {
   const local = almatyMoment(now);
-  const thisMonth = local.date.slice(0, 7);
+  const thisMonth = periodOf(local.date);
   const dueThisMonth = atClock(`${thisMonth}-${String(settings.invoicesOnDay).padStart(2, '0')}`, settings.invoicesAt);
   // on or after this month's invoicing moment, last month is due; before it, the month before that
   return notBefore(local, dueThisMonth) ? previousPeriod(thisMonth) : previousPeriod(previousPeriod(thisMonth));
@@ -150,5 +150,5 @@ export function cronExpressions(settings: ScheduleSettings): { daily: string; in
 
 /** The period a month-end run at `now` (a scheduled tick) bills: the month before now's Almaty month. */
 export function periodBilledAt(now: Date): Period {
-  return previousPeriod(almatyMoment(now).date.slice(0, 7));
+  return previousPeriod(periodOf(almatyMoment(now).date));
 }

@@ -3,6 +3,10 @@ import type { Db } from '../db/connection.js';
 import { findAccount, type AccountRow } from '../db/accounts.js';
 import { asEntries, entriesOf, type LedgerRow } from '../db/ledger.js';
 import { allocate, summarise } from '../domain/allocation.js';
+import { overdueOn, unpaidAtEndOf } from '../domain/collection.js';
+import { MONEY_KINDS } from '../domain/entries.js';
+import { invoicesOf } from '../db/invoices.js';
+import { getOperator } from '../db/operator.js';
 import type { IsoDate } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
 import type { Tiyn } from '../domain/money.js';
@@ -24,6 +28,8 @@ export interface AccountView {
   debt: Tiyn;
   penaltyDebt: Tiyn;
   prepayment: Tiyn;
+  /** D-8: unpaid penalties and the unpaid principal of invoices overdue after the grace days. */
+  overdueDebt: Tiyn;
   openInvoices: OpenInvoice[];
   /** Money brought to the account (payments, transfers in) and what each settled (cl. 16). */
   credits: CreditAllocation[];
@@ -45,15 +51,13 @@ export interface CreditAllocation {
   unallocated: Tiyn;
 }
 
-const MONEY_IN = new Set(['payment', 'transfer', 'adjustment']);
-
-/** The allocation of cl. 16 (a replay of the ledger as of `asOf`) told per credit of money brought in. */
+/** The allocation of cl. 16 (a replay of the ledger as of `asOf`) told per credit of money brought in (payments, transfers in). */
 export function creditAllocations(rows: readonly LedgerRow[], asOf: IsoDate): Map<number, CreditAllocation> {
   const state = allocate(asEntries(rows), asOf);
   const byId = new Map(rows.map((r) => [r.id, r] as const));
   const out = new Map<number, CreditAllocation>();
   for (const r of rows) {
-    if (r.amount > 0 && r.valueDate <= asOf && MONEY_IN.has(r.kind)) out.set(r.id, { entry: r, settled: [], unallocated: state.unallocated.get(r.id) ?? 0 });
+    if (r.amount > 0 && r.valueDate <= asOf && MONEY_KINDS.has(r.kind)) out.set(r.id, { entry: r, settled: [], unallocated: state.unallocated.get(r.id) ?? 0 });
   }
   for (const a of state.allocations) {
     const credit = out.get(a.creditId);
@@ -74,26 +78,20 @@ export function accountView(db: Db, account: string, asOf: IsoDate): AccountView
   const rows = entriesOf(db, account);
   const entries = asEntries(rows);
   const summary = summarise(entries, asOf);
-  const { unpaid } = allocate(entries, asOf);
-  const unpaidByPeriod = new Map<string, Tiyn>();
-  for (const r of rows) {
-    const left = unpaid.get(r.id);
-    if (left !== undefined && r.kind !== 'penalty') {
-      const period = r.valueDate.slice(0, 7);
-      unpaidByPeriod.set(period, (unpaidByPeriod.get(period) ?? 0) + left);
-    }
-  }
-  const invoices = db.sqlite
-    .prepare(
-      `SELECT number, period, issued_on AS issuedOn, due_on AS dueOn, principal FROM invoices
-       WHERE account = ? AND issued_on <= ? ORDER BY period`,
-    )
-    .all(account, asOf) as Omit<OpenInvoice, 'unpaidPrincipal' | 'overdue'>[];
-  const openInvoices = invoices
+  const upToDay = entries.filter((e) => e.valueDate <= asOf);
+  const issued = invoicesOf(db, account).filter((i) => i.issuedOn <= asOf);
+  const unpaid = unpaidAtEndOf(upToDay, issued, asOf);
+  const overdue = overdueOn(upToDay, issued, asOf, getOperator(db)?.graceDays ?? 0);
+  const overdueIds = new Set(overdue.invoices.map((o) => o.invoice.id));
+  const openInvoices = issued
     .map((inv) => ({
-      ...inv,
-      unpaidPrincipal: Math.min(Math.max(inv.principal, 0), unpaidByPeriod.get(inv.period) ?? 0),
-      overdue: inv.dueOn < asOf,
+      number: inv.number,
+      period: inv.period,
+      issuedOn: inv.issuedOn,
+      dueOn: inv.dueOn,
+      principal: inv.principal,
+      unpaidPrincipal: unpaid.get(inv.id) ?? 0,
+      overdue: overdueIds.has(inv.id),
     }))
     .filter((inv) => inv.unpaidPrincipal > 0);
   const equipment = db.sqlite
@@ -102,7 +100,7 @@ export function accountView(db: Db, account: string, asOf: IsoDate): AccountView
     )
     .all(account) as AccountView['equipment'];
   const credits = [...creditAllocations(rows, asOf).values()];
-  return { account: row, asOf, ...summary, openInvoices, credits, equipment };
+  return { account: row, asOf, ...summary, overdueDebt: overdue.total, openInvoices, credits, equipment };
 }
 
 export interface StatementLine {

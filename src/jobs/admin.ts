@@ -7,13 +7,16 @@ import { inTransaction, type Db } from '../db/connection.js';
 import { findAccount, type AccountRow } from '../db/accounts.js';
 import { invoicesOf } from '../db/invoices.js';
 import { journalRun, nowIso } from '../db/journal.js';
-import { entriesOf, factsOf, postEntries } from '../db/ledger.js';
+import { factsOf, postEntries, spannedFactsOf, type NewEntry } from '../db/ledger.js';
+import { leftToCorrect } from '../domain/entries.js';
+import { backbillKey, recalcKey } from '../domain/keys.js';
 import { allTariffs, allPrices } from '../db/tariffs.js';
 import { backbillAllowed, debtOnTermination, debtSuspensions, earliestEffective, effectiveNotPast, firstUnchargedDay, noticeGiven, within, type Charged } from '../domain/adjustments.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { dailyFee } from '../domain/daily-fee.js';
 import { addMonths, eachDay, periodOf, type IsoDate } from '../domain/dates.js';
 import { InputError, type InputProblem } from '../domain/errors.js';
+import type { AccessCause } from '../domain/accounts.js';
 import { formatTenge, type Tiyn } from '../domain/money.js';
 import { terminateAccount } from './collection.js';
 import { TariffBook } from './debit.js';
@@ -45,25 +48,34 @@ export function recalc(db: Db, account: string, from: IsoDate, to: IsoDate, reas
   const startedAt = nowIso();
   return inTransaction(db, () => {
     const events = db.sqlite
-      .prepare('SELECT value_date AS valueDate, event, reason FROM access_events WHERE account = ? ORDER BY value_date, id')
-      .all(account) as { valueDate: IsoDate; event: string; reason: string }[];
+      .prepare('SELECT value_date AS valueDate, event, cause FROM access_events WHERE account = ? ORDER BY value_date, id')
+      .all(account) as { valueDate: IsoDate; event: string; cause: AccessCause | null }[];
     const debt = debtSuspensions(events);
     const book = TariffBook.load(db);
-    const entries = entriesOf(db, account);
+    const entries = spannedFactsOf(db, account);
+    const left = leftToCorrect(entries);
     const result: RecalcResult = { days: 0, credited: 0, skippedSuspendedForDebt: 0 };
-    const credits = [];
+    const credits: NewEntry[] = [];
     for (const day of eachDay(from, to)) {
       if (day < a.connectedOn || (a.terminatedOn && day >= a.terminatedOn)) continue;
       if (within(day, debt)) {
         result.skippedSuspendedForDebt++;
         continue;
       }
-      const fee =
+      // D-7: each credit names the fee it corrects: an advance account's daily fee of the day, a
+      // credit account's monthly fee whose days of service hold the day (its share, D-2)
+      const targets =
         a.method === 'advance'
-          ? -entries.filter((e) => e.valueDate === day && e.kind === 'daily_fee').reduce((s, e) => s + e.amount, 0)
-          : dailyFee(book.priceOn(a.tariffCode, day).monthlyFee, day);
-      if (fee <= 0) continue;
-      credits.push({ account, valueDate: day, kind: 'recalc' as const, amount: fee, key: `recalc:${account}:${day}`, memo: reason.trim() });
+          ? entries.filter((e) => e.valueDate === day && e.kind === 'daily_fee' && left.has(e.id)).map((e) => ({ id: e.id, amount: left.get(e.id)! }))
+          : entries
+              .filter((e) => e.kind === 'monthly_fee' && e.span && e.span.from <= day && day <= e.span.to && left.has(e.id))
+              .slice(0, 1)
+              .map((e) => ({ id: e.id, amount: Math.min(left.get(e.id)!, dailyFee(book.priceOn(a.tariffCode, day).monthlyFee, day)) }));
+      targets.forEach((t, i) => {
+        if (t.amount <= 0) return;
+        credits.push({ account, valueDate: day, kind: 'recalc', amount: t.amount, key: recalcKey(account, day, i + 1), corrects: t.id, memo: reason.trim() });
+        left.set(t.id, left.get(t.id)! - t.amount);
+      });
     }
     const known = db.sqlite.prepare('SELECT 1 FROM ledger WHERE key = ?');
     const fresh = credits.filter((c) => !known.get(c.key));
@@ -125,7 +137,7 @@ export function backbill(db: Db, account: string, amount: Tiyn, reason: string, 
   const startedAt = nowIso();
   return inTransaction(db, () => {
     const posted = postEntries(db, [
-      { account, valueDate: date, kind: 'backbill', amount: -amount, key: `backbill:${account}:${date}:${digest(amount, reason.trim())}`, memo: reason.trim() },
+      { account, valueDate: date, kind: 'backbill', amount: -amount, key: backbillKey(account, date, digest(amount, reason.trim())), memo: reason.trim() },
     ]);
     journalRun(db, 'backbill', account, startedAt, { posted, amount_tiyn: amount });
     return { posted: posted === 1 };

@@ -2,12 +2,15 @@
 // equipment charged past its return deadline (cl. 22.10), termination by the operator (cl. 23.6,
 // 23.8, D-5). Each looks at the state on D; `esep run day` runs them for every missed day in order.
 import type { Db } from '../db/connection.js';
-import { recordAccessEvent } from '../db/access.js';
+import { applyTransition } from '../db/access.js';
 import { invoicesOf } from '../db/invoices.js';
 import { nowIso, type Counts } from '../db/journal.js';
-import { factsOf, postEntries } from '../db/ledger.js';
+import { FACT_COLUMNS, FACT_JOIN, factsOf, postEntries, type LedgerFact } from '../db/ledger.js';
+import type { AccountState } from '../domain/accounts.js';
+import { leftToCorrect, STOPPED_BY_TERMINATION } from '../domain/entries.js';
+import { equipmentChargeKey, terminationReversalKey } from '../domain/keys.js';
 import { getOperator } from '../db/operator.js';
-import { fundsSuspensionExpires, overdueForSuspension, twoConsecutiveOverdue } from '../domain/collection.js';
+import { fundsSuspensionExpires, overdueOn, twoConsecutiveOverdue } from '../domain/collection.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { addDays, type IsoDate } from '../domain/dates.js';
 import { batchSize } from './debit.js';
@@ -41,21 +44,18 @@ export async function runSuspend(db: Db, options: DayJobOptions): Promise<JobRes
           AND (a.suspend_reason = 'debt' OR EXISTS (SELECT 1 FROM invoices i WHERE i.account = a.account AND i.due_on < @date AND i.principal > 0))
         ORDER BY a.account LIMIT @limit`,
     );
-    const setStatus = db.sqlite.prepare('UPDATE accounts SET status = ?, suspend_reason = ? WHERE account = ?');
     for (const rows of accountPages<CandidateRow>(page, { date }, batchSize())) {
       ctx.batch(() => {
         const counts: Counts = {};
         for (const a of rows) {
-          const overdue = overdueForSuspension(factsOf(db, a.account), invoicesOf(db, a.account), date, grace);
-          if (overdue.length > 0 && a.status === 'active') {
-            setStatus.run('suspended', 'debt', a.account);
-            const numbers = overdue.map((i) => i.period).join(', ');
-            recordAccessEvent(db, { account: a.account, at, valueDate: date, event: 'suspend', reason: `debt: invoice of ${numbers} overdue (cl. 23.5)`, runId: ctx.runId });
-            add(counts, 'suspended');
-          } else if (overdue.length === 0 && a.status === 'suspended' && a.suspendReason === 'debt') {
-            setStatus.run('active', null, a.account);
-            recordAccessEvent(db, { account: a.account, at, valueDate: date, event: 'restore', reason: 'debt: overdue principal paid (cl. 21.13)', runId: ctx.runId });
-            add(counts, 'restored');
+          const overdue = overdueOn(factsOf(db, a.account), invoicesOf(db, a.account), date, grace);
+          if (overdue.total > 0) {
+            const what = overdue.invoices.map((o) => o.invoice.period).join(', ');
+            const reason = what ? `debt: invoice of ${what} overdue (cl. 23.5)` : 'debt: penalties overdue (cl. 23.5)';
+            if (applyTransition(db, a.account, a, { event: 'suspend', cause: 'debt' }, { at, valueDate: date, reason, runId: ctx.runId })) add(counts, 'suspended');
+          } else {
+            const reason = 'debt: overdue principal and penalties paid (cl. 21.13)';
+            if (applyTransition(db, a.account, a, { event: 'restore', cause: 'debt' }, { at, valueDate: date, reason, runId: ctx.runId })) add(counts, 'restored');
           }
         }
         return counts;
@@ -79,7 +79,7 @@ export async function runSuspend(db: Db, options: DayJobOptions): Promise<JobRes
             valueDate: addDays((deadline.get(e.account) as { d: string }).d, 1),
             kind: 'equipment' as const,
             amount: -e.cost,
-            key: `equipment:${e.id}`,
+            key: equipmentChargeKey(e.id),
             runId: ctx.runId,
             memo: `equipment ${e.serial} not returned by the deadline (cl. 22.10)`,
           })),
@@ -102,41 +102,46 @@ export interface TerminateOptions extends DayJobOptions {
   onTerminated?: (t: Termination) => void;
 }
 
-/** Marks an account terminated on `date` and sets its equipment return deadline (cl. 22.10: 5 working days). */
+/**
+ * Marks an account terminated on `date` (its row and its access event, through the one transition),
+ * sets its equipment return deadline (cl. 22.10: 5 working days), and reverses what is left of every
+ * service charge dated on or after the termination date (cl. 23.6: termination stops them), each
+ * reversal naming the charge it corrects (D-7). Penalties do not stop (D-6).
+ */
 export function terminateAccount(
   db: Db,
   t: Termination & { by: 'operator' | 'subscriber'; calendar: WorkingCalendar; runId: number | null },
 ): void {
+  const state = db.sqlite.prepare('SELECT status, suspend_reason AS suspendReason FROM accounts WHERE account = ?').get(t.account) as AccountState;
+  const next = applyTransition(db, t.account, state, { event: 'terminate', cause: t.by }, { at: nowIso(), valueDate: t.date, reason: t.reason, runId: t.runId });
+  if (!next) return;
   db.sqlite
     .prepare(
-      `UPDATE accounts SET status = 'terminated', suspend_reason = NULL, terminated_on = @date, terminated_by = @by,
+      `UPDATE accounts SET terminated_on = @date, terminated_by = @by,
          equipment_return_by = CASE WHEN EXISTS (SELECT 1 FROM equipment e WHERE e.account = @account AND e.rented = 1 AND e.returned_on IS NULL)
            THEN @returnBy ELSE NULL END
-       WHERE account = @account AND status <> 'terminated'`,
+       WHERE account = @account`,
     )
     .run({ account: t.account, date: t.date, by: t.by, returnBy: t.calendar.addWorkingDays(t.date, 5) });
-  // Termination stops all charges from its date: a daily charge the day's debit run already posted
-  // for it (`run day` debits before it terminates) is reversed. Penalties follow by themselves: the
-  // penalty job expects none from the termination date.
-  const charged = db.sqlite
-    .prepare(
-      `SELECT kind, value_date AS valueDate, key, amount FROM ledger
-        WHERE account = ? AND value_date >= ? AND kind IN ('daily_fee', 'port_reservation') AND amount < 0`,
-    )
-    .all(t.account, t.date) as { kind: 'daily_fee' | 'port_reservation'; valueDate: IsoDate; key: string; amount: number }[];
+  const rows = db.sqlite
+    .prepare(`SELECT ${FACT_COLUMNS}, l.key FROM ${FACT_JOIN} WHERE l.account = ? AND l.value_date >= ? ORDER BY l.value_date, l.id`)
+    .all(t.account, t.date) as (LedgerFact & { key: string })[];
+  const left = leftToCorrect(rows);
   postEntries(
     db,
-    charged.map((c) => ({
-      account: t.account,
-      valueDate: c.valueDate,
-      kind: c.kind,
-      amount: -c.amount,
-      key: `terminated:${c.key}`,
-      runId: t.runId,
-      memo: 'charges stop from the termination date',
-    })),
+    rows
+      .filter((r) => STOPPED_BY_TERMINATION.includes(r.kind) && left.has(r.id))
+      .map((r) => ({
+        account: t.account,
+        valueDate: r.valueDate,
+        kind: r.kind,
+        amount: left.get(r.id)!,
+        key: terminationReversalKey(r.key),
+        corrects: r.id,
+        runId: t.runId,
+        memo: 'charges stop from the termination date (cl. 23.6)',
+      })),
   );
-  recordAccessEvent(db, { account: t.account, at: nowIso(), valueDate: t.date, event: 'terminate', reason: t.reason, runId: t.runId });
 }
 
 export async function runTerminate(db: Db, options: TerminateOptions): Promise<JobResult> {

@@ -4,7 +4,9 @@
 // same transaction, so a rerun or a run after a crash continues where the last commit ended.
 import type { Db } from '../db/connection.js';
 import { overdueDebtOfAccount } from '../db/accounts.js';
-import { recordAccessEvent } from '../db/access.js';
+import { applyTransition, recordAccessEvent } from '../db/access.js';
+import { transition, type AccountState } from '../domain/accounts.js';
+import { dailyDecisionKey, installationKey, restorationFeeKey, restorationPortReversalKey } from '../domain/keys.js';
 import { postEntries, type NewEntry } from '../db/ledger.js';
 import { nowIso } from '../db/journal.js';
 import { allPrices, allTariffs, priceOn, type TariffPrice, type TariffRow } from '../db/tariffs.js';
@@ -85,7 +87,7 @@ class Debiter {
     this.markDecided = db.sqlite.prepare(
       'UPDATE accounts SET debited_through = @day, status = @status, suspend_reason = @reason WHERE account = @account',
     );
-    this.dayChargeOf = db.sqlite.prepare(`SELECT kind, amount FROM ledger WHERE key = ?`);
+    this.dayChargeOf = db.sqlite.prepare(`SELECT id, kind, amount FROM ledger WHERE key = ?`);
   }
 
   balanceAtStart(account: string, day: IsoDate): Tiyn {
@@ -110,14 +112,14 @@ class Debiter {
       if (day === a.connectedOn && price.installationFee > 0) {
         // cl. 18: once, on the connection date, before the first daily fee
         this.post([
-          { account: a.account, valueDate: day, kind: 'installation', amount: -price.installationFee, key: `install:${a.account}`, runId: this.runId },
+          { account: a.account, valueDate: day, kind: 'installation', amount: -price.installationFee, key: installationKey(a.account), runId: this.runId },
         ]);
       }
       const fee = dailyFee(price.monthlyFee, day);
       const decision = decideDay(this.balanceAtStart(a.account, day), fee, price.portFee);
       if (decision.amount > 0) {
         this.post([
-          { account: a.account, valueDate: day, kind: decision.kind, amount: -decision.amount, key: `day:${a.account}:${day}`, runId: this.runId, memo: a.tariffCode },
+          { account: a.account, valueDate: day, kind: decision.kind, amount: -decision.amount, key: dailyDecisionKey(a.account, day), runId: this.runId, memo: a.tariffCode },
         ]);
       }
       counts.days = (counts.days ?? 0) + 1;
@@ -125,19 +127,15 @@ class Debiter {
         counts.fees = (counts.fees ?? 0) + 1;
         counts.fee_tiyn = (counts.fee_tiyn ?? 0) + decision.amount;
         if (status === 'suspended' && reason === 'funds') {
-          this.event(a.account, day, 'restore', 'funds: the balance covers the daily fee (cl. 17.3)');
+          ({ status, suspendReason: reason } = this.event({ account: a.account, status, suspendReason: reason }, day, 'restore', 'funds: the balance covers the daily fee (cl. 17.3)'));
           counts.restored = (counts.restored ?? 0) + 1;
-          status = 'active';
-          reason = null;
         }
       } else {
         counts.port_fees = (counts.port_fees ?? 0) + 1;
         counts.port_tiyn = (counts.port_tiyn ?? 0) + decision.amount;
         if (status === 'active') {
-          this.event(a.account, day, 'suspend', 'funds: the balance is short of the daily fee (cl. 17.2)');
+          ({ status, suspendReason: reason } = this.event({ account: a.account, status, suspendReason: reason }, day, 'suspend', 'funds: the balance is short of the daily fee (cl. 17.2)'));
           counts.suspended = (counts.suspended ?? 0) + 1;
-          status = 'suspended';
-          reason = 'funds';
         }
       }
       this.markDecided.run({ account: a.account, day, status, reason });
@@ -157,24 +155,37 @@ class Debiter {
     const price = this.book.priceOn(a.tariffCode, day);
     const fee = dailyFee(price.monthlyFee, day);
     if (!restores(this.balanceAtStart(a.account, day), fee)) return false;
-    const charged = this.dayChargeOf.get(`day:${a.account}:${day}`) as { kind: string; amount: number } | undefined;
+    const charged = this.dayChargeOf.get(dailyDecisionKey(a.account, day)) as { id: number; kind: string; amount: number } | undefined;
     const entries: NewEntry[] = [];
     if (charged?.kind === 'port_reservation') {
-      entries.push({ account: a.account, valueDate: day, kind: 'port_reservation', amount: -charged.amount, key: `restore:${a.account}:${day}:port`, runId: this.runId, memo: 'reversed on restoration (D-3)' });
+      entries.push({
+        account: a.account,
+        valueDate: day,
+        kind: 'port_reservation',
+        amount: -charged.amount,
+        key: restorationPortReversalKey(a.account, day),
+        corrects: charged.id,
+        runId: this.runId,
+        memo: 'reversed on restoration (D-3)',
+      });
     }
     if (fee > 0) {
-      entries.push({ account: a.account, valueDate: day, kind: 'daily_fee', amount: -fee, key: `restore:${a.account}:${day}:fee`, runId: this.runId, memo: a.tariffCode });
+      entries.push({ account: a.account, valueDate: day, kind: 'daily_fee', amount: -fee, key: restorationFeeKey(a.account, day), runId: this.runId, memo: a.tariffCode });
     }
     this.post(entries);
-    this.event(a.account, day, 'restore', 'funds: payment covers the daily fee (cl. 17.3)');
-    this.markDecided.run({ account: a.account, day, status: 'active', reason: null });
-    a.status = 'active';
-    a.suspendReason = null;
+    const next = this.event(a, day, 'restore', 'funds: payment covers the daily fee (cl. 17.3)');
+    this.markDecided.run({ account: a.account, day, status: next.status, reason: next.suspendReason });
+    a.status = next.status;
+    a.suspendReason = next.suspendReason;
     return true;
   }
 
-  private event(account: string, day: IsoDate, event: 'suspend' | 'restore', reason: string): void {
-    recordAccessEvent(this.db, { account, at: this.at, valueDate: day, event, reason, runId: this.runId });
+  /** A suspension or restoration for funds (the one transition, domain/accounts.ts) and its access event; the caller writes the row with `debited_through`. */
+  private event(state: AccountState & { account: string }, day: IsoDate, event: 'suspend' | 'restore', reason: string): AccountState {
+    const next = transition(state, { event, cause: 'funds' });
+    if (!next) return state;
+    recordAccessEvent(this.db, { account: state.account, at: this.at, valueDate: day, event, cause: 'funds', reason, runId: this.runId });
+    return next;
   }
 }
 
@@ -234,8 +245,8 @@ export function restoreAfterPayment(db: Db, account: string, today: IsoDate, run
     return restoredToday || caughtUp === 'active' ? 'restored' : 'unchanged';
   }
   if (row.status === 'suspended' && row.suspendReason === 'debt' && overdueDebtOfAccount(db, account, today) === 0) {
-    db.sqlite.prepare(`UPDATE accounts SET status = 'active', suspend_reason = NULL WHERE account = ?`).run(account);
-    recordAccessEvent(db, { account, at: nowIso(), valueDate: today, event: 'restore', reason: 'debt: overdue principal and penalties paid (cl. 21.13)', runId });
+    const reason = 'debt: overdue principal and penalties paid (cl. 21.13)';
+    applyTransition(db, account, row, { event: 'restore', cause: 'debt' }, { at: nowIso(), valueDate: today, reason, runId });
     return 'restored';
   }
   return 'unchanged';

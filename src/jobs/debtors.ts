@@ -5,7 +5,8 @@ import { allAccounts } from '../db/accounts.js';
 import { invoicesOf } from '../db/invoices.js';
 import { factsOf } from '../db/ledger.js';
 import { summarise } from '../domain/allocation.js';
-import { unpaidAtEndOf } from '../domain/collection.js';
+import { overdueOn } from '../domain/collection.js';
+import { getOperator } from '../db/operator.js';
 import { daysBetween, type IsoDate } from '../domain/dates.js';
 import type { Tiyn } from '../domain/money.js';
 
@@ -27,18 +28,19 @@ export interface Debtor {
 
 export function debtors(db: Db, date: IsoDate): Debtor[] {
   const out: Debtor[] = [];
+  const grace = getOperator(db)?.graceDays ?? 0;
   const candidates = new Set(
     (db.sqlite.prepare('SELECT DISTINCT account FROM invoices WHERE due_on < ? AND principal > 0').all(date) as { account: string }[]).map((r) => r.account),
   );
   for (const a of allAccounts(db)) {
     if (!candidates.has(a.account)) continue;
     const entries = factsOf(db, a.account);
-    const invoices = invoicesOf(db, a.account).filter((i) => i.dueOn < date);
-    const unpaid = unpaidAtEndOf(entries, invoices, date);
-    const owing = invoices.filter((i) => (unpaid.get(i.id) ?? 0) > 0);
-    if (owing.length === 0) continue;
+    const invoices = invoicesOf(db, a.account);
+    const overdue = overdueOn(entries, invoices, date, grace);
+    if (overdue.total === 0) continue;
     const summary = summarise(entries, date);
-    const oldest = owing[0]!;
+    // only penalties left: they run from the oldest invoice that fell due
+    const oldest = overdue.invoices[0]?.invoice ?? invoices.find((i) => i.dueOn < date)!;
     out.push({
       account: a.account,
       name: a.name,
@@ -47,7 +49,7 @@ export function debtors(db: Db, date: IsoDate): Debtor[] {
       method: a.method,
       oldestDueOn: oldest.dueOn,
       daysOverdue: daysBetween(oldest.dueOn, date),
-      overduePrincipal: owing.reduce((s, i) => s + (unpaid.get(i.id) ?? 0), 0),
+      overduePrincipal: overdue.principal,
       penaltyDebt: summary.penaltyDebt,
       totalDebt: summary.debt + summary.penaltyDebt,
       email: a.email,

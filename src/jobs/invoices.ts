@@ -17,7 +17,7 @@ import { once } from 'node:events';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/connection.js';
 import type { Counts } from '../db/journal.js';
-import { postEntries } from '../db/ledger.js';
+import { spannedFactsOf, postEntries } from '../db/ledger.js';
 import { getOperator, type OperatorRow } from '../db/operator.js';
 import { firstDayOf, lastDayOf, nextPeriod, type IsoDate, type Period } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
@@ -26,6 +26,7 @@ import {
   defaultIssueDate,
   dueDate,
   invoiceFigures,
+  invoiceNumber,
   isFinal,
   issueDateProblem,
   monthCost,
@@ -41,7 +42,6 @@ import { createRenderer, type Renderer } from '../io/pdf/pool.js';
 import type { InvoiceDocument } from '../io/pdf/render.js';
 import { TariffBook } from './debit.js';
 import { runJob, type JobResult, type Progress } from './runner.js';
-import { invoiceNumber } from './verify.js';
 
 export const DEFAULT_INVOICE_BATCH = 500;
 /** Invoices handed to the renderer at a time; two pages are in flight at most, so memory stays flat. */
@@ -186,7 +186,6 @@ class Issuer {
         `SELECT value_date AS day FROM ledger WHERE account = ? AND kind = 'daily_fee' AND value_date BETWEEN ? AND ?
           GROUP BY value_date HAVING SUM(amount) < 0 ORDER BY value_date`,
       ),
-      entries: db.sqlite.prepare(`SELECT id, value_date AS valueDate, kind, amount, memo FROM ledger WHERE account = ? AND value_date <= ? ORDER BY value_date, id`),
       maxLedgerId: db.sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM ledger'),
       maxSeq: db.sqlite.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM invoices WHERE year = ?'),
       insert: db.sqlite.prepare(
@@ -213,7 +212,7 @@ class Issuer {
         advanceFeeDays: a.method === 'advance' ? this.advanceFeeDays(a) : undefined,
       });
       for (const c of wanted) {
-        const entry = { account: a.account, valueDate: c.valueDate, kind: c.kind, amount: c.amount, key: c.key, memo: c.memo, runId: this.runId };
+        const entry = { account: a.account, valueDate: c.valueDate, kind: c.kind, amount: c.amount, key: c.key, memo: c.memo, span: c.span, runId: this.runId };
         // A key that exists (a rerun, or the daily debit's installation) posts nothing.
         if (postEntries(this.db, [entry]) === 1) {
           counts.charges!++;
@@ -258,7 +257,7 @@ class Issuer {
   }
 
   figures(a: { account: string; method: Method; tariffCode: string; connectedOn: IsoDate; terminatedOn: IsoDate | null }, ledgerThrough: number): InvoiceFigures & { nextMonthCost: Tiyn } {
-    const entries = (this.q.entries.all(a.account, this.last) as LedgerFact[]).filter((e) => e.id <= ledgerThrough);
+    const entries: LedgerFact[] = spannedFactsOf(this.db, a.account, this.last).filter((e) => e.id <= ledgerThrough);
     const nextMonthCost = a.method === 'advance' ? monthCost(nextPeriod(this.period), a.connectedOn, a.terminatedOn, priceResolver(this.book, a.tariffCode)) : 0;
     return { ...invoiceFigures({ period: this.period, method: a.method, entries, nextMonthCost }), nextMonthCost };
   }

@@ -32,9 +32,9 @@ export interface NoticeRow {
   file: string;
 }
 
-/** Why the operator terminated, as the notice says it, from the access event's reason. */
-function reasons(reason: string): { kk: string; ru: string } {
-  if (reason.startsWith('two consecutive invoices')) {
+/** Why the operator terminated, as the notice says it (D-5: a credit account for two unpaid invoices, an advance account for two months suspended for funds). */
+function reasons(method: 'advance' | 'credit'): { kk: string; ru: string } {
+  if (method === 'credit') {
     return { kk: 'қатарынан екі ай қызметтер үшін төлем жасалмады', ru: 'услуги не оплачены два месяца подряд' };
   }
   return { kk: 'дербес шотта қаражат болмауына байланысты қызмет екі ай бойы тоқтатылды', ru: 'оказание услуг приостановлено два месяца подряд из-за отсутствия средств на лицевом счёте' };
@@ -48,13 +48,13 @@ export async function writeTerminationNotices(db: Db, dir: string, since: IsoDat
   const operator = getOperator(db);
   const due = db.sqlite
     .prepare(
-      `SELECT e.account, e.value_date AS day, e.reason FROM access_events e
+      `SELECT e.account, e.value_date AS day FROM access_events e
         JOIN accounts a ON a.account = e.account
         WHERE e.event = 'terminate' AND a.terminated_by = 'operator' AND e.value_date >= ?
           AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.account = e.account AND n.kind = 'termination' AND n.issued_on = e.value_date)
         ORDER BY e.value_date, e.account`,
     )
-    .all(since) as { account: string; day: IsoDate; reason: string }[];
+    .all(since) as { account: string; day: IsoDate }[];
   if (due.length === 0) return [];
   if (!operator) throw new InputError('no operator requisites: run `esep import operator FILE.json` or set them in the configuration');
   const template = loadTemplate(NOTICE_TEMPLATE);
@@ -63,7 +63,7 @@ export async function writeTerminationNotices(db: Db, dir: string, since: IsoDat
     const a = findAccount(db, n.account)!;
     const s = summarise(factsOf(db, n.account), n.day);
     const debt = s.debt + s.penaltyDebt;
-    const why = reasons(n.reason);
+    const why = reasons(a.method);
     const values: Record<string, string> = {
       notice_date: displayDate(n.day),
       operator_name: operator.name,

@@ -8,6 +8,7 @@
 import type { Db } from '../db/connection.js';
 import type { Counts } from '../db/journal.js';
 import { postEntries } from '../db/ledger.js';
+import { paymentKey } from '../domain/keys.js';
 import { getOperator } from '../db/operator.js';
 import {
   accountLookup,
@@ -16,7 +17,6 @@ import {
   markAssigned,
   paymentByIdentity,
   paymentsWithStatus,
-  refreshAllocations,
   StatementScratch,
   type PaymentRow,
 } from '../db/payments.js';
@@ -273,7 +273,6 @@ function applyRows(
   }
   for (const account of [...touched].sort()) {
     if (restoreAfterPayment(db, account, today, runId) === 'restored') add('restored', 1);
-    refreshAllocations(db, account);
   }
   return counts;
 }
@@ -286,7 +285,7 @@ function postPayment(
 ): number {
   const memo = [`${p.format} ${p.bankRef}`.trim(), p.payerName].filter((s) => s !== null && s !== '').join(' · ');
   return postEntries(db, [
-    { account: p.account, valueDate: p.valueDate, kind: 'payment', amount: p.amount, key: `payment:${p.id}`, paymentId: p.id, runId, memo },
+    { account: p.account, valueDate: p.valueDate, kind: 'payment', amount: p.amount, key: paymentKey(p.id), paymentId: p.id, runId, memo },
   ]);
 }
 
@@ -324,7 +323,6 @@ export async function assignPayment(db: Db, id: number, account: string, today: 
       markAssigned(db, id, account, nowIso());
       postPayment(db, { id, account, valueDate: p.valueDate, amount: p.amount, format: p.format, bankRef: p.bankRef, payerName: p.payerName }, ctx.runId);
       restored = restoreAfterPayment(db, account, today, ctx.runId) === 'restored';
-      refreshAllocations(db, account);
       return { assigned: 1, assigned_tiyn: p.amount, restored: restored ? 1 : 0 };
     });
   });

@@ -8,6 +8,8 @@ import type { Counts } from '../db/journal.js';
 import { factsOf, postEntries, type NewEntry } from '../db/ledger.js';
 import { penaltyRuleVersions } from '../db/operator.js';
 import type { IsoDate } from '../domain/dates.js';
+import { leftToCorrect } from '../domain/entries.js';
+import { penaltyKey } from '../domain/keys.js';
 import { expectedPenalties, penaltyCorrections, penaltyRulesOn, type PenaltyRulesOn, type PostedPenalty } from '../domain/penalty.js';
 import { batchSize } from './debit.js';
 import { runJob, type JobResult, type Progress } from './runner.js';
@@ -26,34 +28,42 @@ export interface PenaltyOptions {
 
 /** Posts one account's penalty corrections through `through`; returns the counts. Inside a transaction. */
 export function settlePenalties(db: Db, account: string, through: IsoDate, rules: PenaltyRulesOn, runId: number | null, onPost?: (e: NewEntry) => void): Counts {
-  const terminatedOn = (db.sqlite.prepare('SELECT terminated_on AS t FROM accounts WHERE account = ?').get(account) as { t: string | null }).t;
   const rows = factsOf(db, account);
-  const expected = expectedPenalties(rows, invoicesOf(db, account), through, rules, terminatedOn);
+  // D-6: penalties do not stop at termination
+  const expected = expectedPenalties(rows, invoicesOf(db, account), through, rules);
   // Only days up to `through` are compared: a run for an earlier day than one already run judges its
   // own days and leaves the later ones, computed by the later run, as they are.
-  const postedByKey = new Map<string, PostedPenalty & { entries: number }>();
+  const postedByKey = new Map<string, PostedPenalty & { entries: number; charges: number[] }>();
   for (const r of rows) {
     if (r.kind !== 'penalty' || r.invoiceId === null || r.valueDate > through) continue;
     const k = `${r.invoiceId}|${r.valueDate}`;
-    const p = postedByKey.get(k) ?? { invoiceId: r.invoiceId, day: r.valueDate, amount: 0, entries: 0 };
+    const p = postedByKey.get(k) ?? { invoiceId: r.invoiceId, day: r.valueDate, amount: 0, entries: 0, charges: [] };
     p.amount -= r.amount;
     p.entries++;
+    if (r.amount < 0) p.charges.push(r.id);
     postedByKey.set(k, p);
   }
-  const corrections = penaltyCorrections(expected, [...postedByKey.values()]);
-  const entries: NewEntry[] = corrections.map((c) => {
-    const n = (postedByKey.get(`${c.invoiceId}|${c.day}`)?.entries ?? 0) + 1;
-    return {
-      account,
-      valueDate: c.day,
-      kind: 'penalty',
-      amount: -c.amount,
-      key: `penalty:${c.invoiceId}:${c.day}:${n}`,
-      invoiceId: c.invoiceId,
-      runId,
-      memo: n === 1 ? 'cl. 23.7: 0.5% a day of the unpaid principal' : 'D-4: correction after a payment by value date',
-    };
-  });
+  const left = leftToCorrect(rows);
+  const entries: NewEntry[] = [];
+  for (const c of penaltyCorrections(expected, [...postedByKey.values()])) {
+    const posted = postedByKey.get(`${c.invoiceId}|${c.day}`);
+    let n = (posted?.entries ?? 0) + 1;
+    const base = { account, valueDate: c.day, kind: 'penalty' as const, invoiceId: c.invoiceId, runId };
+    if (c.amount > 0) {
+      entries.push({ ...base, amount: -c.amount, key: penaltyKey(c.invoiceId, c.day, n), memo: n === 1 ? 'cl. 23.7: 0.5% a day of the unpaid principal' : 'D-4: penalty after a change of the facts' });
+      continue;
+    }
+    // D-7: a lower penalty corrects the day's penalties charged, the latest first, each within what is left of it
+    let rest = -c.amount;
+    for (const id of [...(posted?.charges ?? [])].reverse()) {
+      const piece = Math.min(rest, left.get(id) ?? 0);
+      if (piece <= 0) continue;
+      entries.push({ ...base, amount: piece, key: penaltyKey(c.invoiceId, c.day, n++), corrects: id, memo: 'D-4: correction after a payment by value date' });
+      rest -= piece;
+      if (rest === 0) break;
+    }
+    if (rest !== 0) throw new Error(`account ${account}: the penalty of invoice ${c.invoiceId} on ${c.day} cannot be lowered by ${rest} tiyn more than was charged`);
+  }
   postEntries(db, entries);
   if (onPost) entries.forEach((e) => onPost(e));
   const charged = entries.filter((e) => e.amount < 0);

@@ -7,7 +7,7 @@ import type { Db } from '../db/connection.js';
 import { findAccount } from '../db/accounts.js';
 import { entriesOf, postEntries } from '../db/ledger.js';
 import { lowestBalanceFrom } from '../domain/adjustments.js';
-import { refreshAllocations } from '../db/payments.js';
+import { refundKey, transferKeys } from '../domain/keys.js';
 import type { IsoDate } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
 import { formatTenge, type Tiyn } from '../domain/money.js';
@@ -79,7 +79,7 @@ export interface RefundResult {
 export async function payRefund(db: Db, account: string, date: IsoDate, amount?: Tiyn, ref?: string): Promise<RefundResult> {
   const row = requireAccount(db, account);
   const toPay = amount ?? row.balance;
-  const key = ref ? `refund:${account}:${ref}` : `refund:${account}:${date}:${toPay}`;
+  const key = refundKey(account, ref, date, toPay);
   if (keyExists(db, key)) return { account, amount: toPay, date, recorded: false, balance: row.balance };
   amountWithin(row.balance, toPay, account, '--amount');
   let recorded = false;
@@ -89,7 +89,6 @@ export async function payRefund(db: Db, account: string, date: IsoDate, amount?:
       amountWithin(balance, toPay, account, '--amount');
       const memo = `refund (cl. 17.4)${ref ? ` ${ref}` : ''}`;
       recorded = postEntries(db, [{ account, valueDate: date, kind: 'refund', amount: -toPay, key, runId: ctx.runId, memo }]) === 1;
-      refreshAllocations(db, account);
       return { refunds: recorded ? 1 : 0, refund_tiyn: recorded ? toPay : 0 };
     });
   });
@@ -114,8 +113,8 @@ export async function transfer(db: Db, from: string, to: string, amount: Tiyn, d
   if (from === to) throw new InputError([{ field: 'TO', message: 'is the same account as FROM' }]);
   const source = requireAccount(db, from);
   requireAccount(db, to);
-  const key = ref ? `transfer:${from}:${to}:${ref}` : `transfer:${from}:${to}:${date}:${amount}`;
-  if (keyExists(db, `${key}:out`)) return { from, to, amount, date, recorded: false, restored: false };
+  const keys = transferKeys(from, to, ref, date, amount);
+  if (keyExists(db, keys.out)) return { from, to, amount, date, recorded: false, restored: false };
   amountWithin(source.balance, amount, from, 'AMOUNT');
   heldFrom(db, from, amount, date);
   let recorded = false;
@@ -125,14 +124,12 @@ export async function transfer(db: Db, from: string, to: string, amount: Tiyn, d
       amountWithin(requireAccount(db, from).balance, amount, from, 'AMOUNT');
       heldFrom(db, from, amount, date);
       const posted = postEntries(db, [
-        { account: from, valueDate: date, kind: 'transfer', amount: -amount, key: `${key}:out`, runId: ctx.runId, memo: `to account ${to}${ref ? ` ${ref}` : ''}` },
-        { account: to, valueDate: date, kind: 'transfer', amount, key: `${key}:in`, runId: ctx.runId, memo: `from account ${from}${ref ? ` ${ref}` : ''}` },
+        { account: from, valueDate: date, kind: 'transfer', amount: -amount, key: keys.out, runId: ctx.runId, memo: `to account ${to}${ref ? ` ${ref}` : ''}` },
+        { account: to, valueDate: date, kind: 'transfer', amount, key: keys.in, runId: ctx.runId, memo: `from account ${from}${ref ? ` ${ref}` : ''}` },
       ]);
-      if (posted !== 0 && posted !== 2) throw new Error(`transfer ${key}: only one of its two entries was new`);
+      if (posted !== 0 && posted !== 2) throw new Error(`transfer ${keys.out}: only one of its two entries was new`);
       recorded = posted === 2;
       restored = restoreAfterPayment(db, to, date, ctx.runId) === 'restored';
-      refreshAllocations(db, from);
-      refreshAllocations(db, to);
       return { transfers: recorded ? 1 : 0, transfer_tiyn: recorded ? amount : 0, restored: restored ? 1 : 0 };
     });
   });

@@ -5,6 +5,20 @@ import { getOperator } from '../db/operator.js';
 import { capOf } from '../domain/penalty.js';
 import { penaltyRules } from './penalties.js';
 import { formatTenge } from '../domain/money.js';
+import { allocate } from '../domain/allocation.js';
+import { DAILY_KINDS, ENTRY_KINDS, invoicePeriodOf, KINDS, MONEY_KINDS, type EntryKind } from '../domain/entries.js';
+import { invoiceNumber } from '../domain/invoice.js';
+import { factsOf } from '../db/ledger.js';
+import { invoicesOf } from '../db/invoices.js';
+
+/** A kind list as SQL, from the domain's table (never typed out here). */
+const sqlKinds = (kinds: Iterable<EntryKind>) => `(${[...kinds].map((k) => `'${k}'`).join(', ')})`;
+const MONEY = sqlKinds(MONEY_KINDS);
+const PENALTY = sqlKinds(ENTRY_KINDS.filter((k) => KINDS[k].group === 'penalty'));
+/** The daily service kinds: one decision per account and day. */
+const DAILY_SERVICE = sqlKinds(ENTRY_KINDS.filter((k) => DAILY_KINDS.has(k) && KINDS[k].group === 'service'));
+/** Kinds whose entries in the subscriber's favour are always corrections, naming what they correct (D-7). */
+const CHARGE_KINDS = sqlKinds(ENTRY_KINDS.filter((k) => KINDS[k].sign === 'charge' && KINDS[k].group !== 'money'));
 
 export interface Violation {
   invariant: string;
@@ -12,9 +26,6 @@ export interface Violation {
   detail: string;
 }
 
-export function invoiceNumber(prefix: string, year: number, seq: number): string {
-  return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
-}
 
 export function verify(db: Db): Violation[] {
   const out: Violation[] = [];
@@ -32,19 +43,69 @@ export function verify(db: Db): Violation[] {
     });
   }
 
-  for (const side of ['credit', 'debit'] as const) {
-    const limit = side === 'credit' ? 'l.amount' : '-l.amount';
-    for (const r of q<{ account: string; id: number; amount: number; allocated: number; misplaced: number }>(
-      `SELECT l.account, l.id, l.amount, SUM(al.amount) AS allocated, SUM(al.account <> l.account) AS misplaced
-         FROM allocations al JOIN ledger l ON l.id = al.${side}_entry_id
-        GROUP BY l.id HAVING allocated > ${limit} OR ${limit} <= 0 OR misplaced > 0`,
-    )) {
-      out.push({
-        invariant: `allocations never exceed the ${side === 'credit' ? 'payment' : 'item'}`,
-        account: r.account,
-        detail: `entry ${r.id} of ${formatTenge(r.amount)} has ${formatTenge(r.allocated)} allocated${r.misplaced > 0 ? ' (some to another account)' : ''}`,
-      });
+  // cl. 16, D-7: the allocation replayed from each account's entries never gives a credit or a charge
+  // more than it has, and no invoice owes more than its principal.
+  const accounts = q<{ account: string }>('SELECT account FROM accounts ORDER BY account');
+  const ledgerThrough = db.sqlite.prepare('SELECT ledger_through AS t FROM invoices WHERE id = ?');
+  for (const { account } of accounts) {
+    const entries = factsOf(db, account);
+    if (entries.length === 0) continue;
+    const state = allocate(entries);
+    const byCredit = new Map<number, number>();
+    const byDebit = new Map<number, number>();
+    for (const al of state.allocations) {
+      byCredit.set(al.creditId, (byCredit.get(al.creditId) ?? 0) + al.amount);
+      byDebit.set(al.debitId, (byDebit.get(al.debitId) ?? 0) + al.amount);
     }
+    for (const e of entries) {
+      const used = (e.amount > 0 ? byCredit : byDebit).get(e.id) ?? 0;
+      if (used > Math.abs(e.amount)) {
+        out.push({
+          invariant: `allocations never exceed the ${e.amount > 0 ? 'payment' : 'item'}`,
+          account,
+          detail: `entry ${e.id} of ${formatTenge(e.amount)} has ${formatTenge(used)} allocated`,
+        });
+      }
+    }
+    const ids = new Map(entries.map((e) => [e.id, e] as const));
+    for (const inv of invoicesOf(db, account)) {
+      const through = (ledgerThrough.get(inv.id) as { t: number | null }).t;
+      let owed = 0;
+      for (const [id, left] of state.unpaid) {
+        const e = ids.get(id)!;
+        if (e.kind !== 'penalty' && inv.period === invoicePeriodOf(e) && (through === null || id <= through)) owed += left;
+      }
+      if (owed > Math.max(inv.principal, 0)) {
+        out.push({ invariant: 'no invoice owes more than its principal', account, detail: `invoice ${inv.number}: ${formatTenge(owed)} unpaid of a principal of ${formatTenge(inv.principal)}` });
+      }
+    }
+  }
+
+  // D-7: a correction is of the same account, of the opposite sign, within its entry; it names an entry that exists
+  for (const r of q<{ account: string; id: number; amount: number; corrected: number }>(
+    `SELECT t.account, t.id, t.amount, SUM(ABS(c.amount)) AS corrected FROM ledger_links k
+       JOIN ledger t ON t.id = k.corrects_id JOIN ledger c ON c.id = k.entry_id
+      GROUP BY t.id HAVING corrected > ABS(t.amount) OR SUM(c.account <> t.account) > 0 OR SUM((c.amount > 0) = (t.amount > 0)) > 0`,
+  )) {
+    out.push({ invariant: 'no correction exceeds its entry', account: r.account, detail: `entry ${r.id} of ${formatTenge(r.amount)} is corrected by ${formatTenge(r.corrected)}` });
+  }
+  for (const r of q<{ entryId: number; correctsId: number }>(
+    `SELECT k.entry_id AS entryId, k.corrects_id AS correctsId FROM ledger_links k
+       LEFT JOIN ledger c ON c.id = k.entry_id LEFT JOIN ledger t ON t.id = k.corrects_id WHERE c.id IS NULL OR t.id IS NULL`,
+  )) {
+    out.push({ invariant: 'no dangling link', account: null, detail: `link of entry ${r.entryId} to entry ${r.correctsId}: one of them is not on the ledger` });
+  }
+  for (const r of q<{ account: string; id: number; kind: string; amount: number }>(
+    `SELECT l.account, l.id, l.kind, l.amount FROM ledger l LEFT JOIN ledger_links k ON k.entry_id = l.id
+      WHERE l.kind IN ${CHARGE_KINDS} AND l.amount > 0 AND k.entry_id IS NULL`,
+  )) {
+    out.push({ invariant: 'a correction names the entry it corrects', account: r.account, detail: `entry ${r.id} (${r.kind}, ${formatTenge(r.amount)}) names none` });
+  }
+  for (const r of q<{ account: string; id: number; paymentId: number | null }>(
+    `SELECT l.account, l.id, l.payment_id AS paymentId FROM ledger l LEFT JOIN payments p ON p.id = l.payment_id
+      WHERE l.kind = 'payment' AND p.id IS NULL`,
+  )) {
+    out.push({ invariant: 'every payment entry has its payment', account: r.account, detail: `entry ${r.id} names payment ${r.paymentId ?? '(none)'}, which is not in the payments` });
   }
 
   for (const r of q<{ account: string; day: string; fees: number; ports: number; portNet: number }>(
@@ -52,7 +113,7 @@ export function verify(db: Db): Violation[] {
             SUM(kind = 'daily_fee' AND amount < 0) AS fees,
             SUM(kind = 'port_reservation' AND amount < 0) AS ports,
             SUM(CASE WHEN kind = 'port_reservation' THEN amount ELSE 0 END) AS portNet
-       FROM ledger WHERE kind IN ('daily_fee', 'port_reservation')
+       FROM ledger WHERE kind IN ${DAILY_SERVICE}
       GROUP BY account, value_date
      HAVING fees > 1 OR ports > 1 OR (fees = 1 AND portNet <> 0)`,
   )) {
@@ -88,10 +149,10 @@ export function verify(db: Db): Violation[] {
     `SELECT i.account, i.number, i.opening_balance AS ob, i.charges AS ch, i.credits AS cr, i.payments AS pa, i.penalties AS pe,
             i.closing_balance AS cb, i.principal AS pr, i.amount_due AS due,
             COALESCE(SUM(CASE WHEN l.value_date < i.period || '-01' THEN l.amount END), 0) AS opening,
-            COALESCE(SUM(CASE WHEN l.value_date >= i.period || '-01' AND l.kind IN ('payment', 'refund', 'transfer') THEN l.amount END), 0) AS pay,
-            COALESCE(SUM(CASE WHEN l.value_date >= i.period || '-01' AND l.kind = 'penalty' THEN l.amount END), 0) AS pen,
-            COALESCE(SUM(CASE WHEN l.value_date >= i.period || '-01' AND l.kind NOT IN ('payment', 'refund', 'transfer', 'penalty') AND l.amount < 0 THEN l.amount END), 0) AS chg,
-            COALESCE(SUM(CASE WHEN l.value_date >= i.period || '-01' AND l.kind NOT IN ('payment', 'refund', 'transfer', 'penalty') AND l.amount > 0 THEN l.amount END), 0) AS cre
+            COALESCE(SUM(CASE WHEN l.value_date >= i.period || '-01' AND l.kind IN ${MONEY} THEN l.amount END), 0) AS pay,
+            COALESCE(SUM(CASE WHEN l.value_date >= i.period || '-01' AND l.kind IN ${PENALTY} THEN l.amount END), 0) AS pen,
+            COALESCE(SUM(CASE WHEN l.value_date >= i.period || '-01' AND l.kind NOT IN ${MONEY} AND l.kind NOT IN ${PENALTY} AND l.amount < 0 THEN l.amount END), 0) AS chg,
+            COALESCE(SUM(CASE WHEN l.value_date >= i.period || '-01' AND l.kind NOT IN ${MONEY} AND l.kind NOT IN ${PENALTY} AND l.amount > 0 THEN l.amount END), 0) AS cre
        FROM invoices i LEFT JOIN ledger l ON l.account = i.account AND l.id <= i.ledger_through AND l.value_date < date(i.period || '-01', '+1 month')
       WHERE i.ledger_through IS NOT NULL
       GROUP BY i.id
@@ -132,18 +193,18 @@ export function verify(db: Db): Violation[] {
     });
   }
 
-  // cl. 17.4: a transfer moves money, it never makes or loses any: its two entries net to zero.
-  for (const r of q<{ move: string; net: number; n: number }>(
-    `SELECT substr(key, 1, length(key) - CASE WHEN key LIKE '%:out' THEN 4 ELSE 3 END) AS move, SUM(amount) AS net, COUNT(*) AS n FROM ledger
-      WHERE kind = 'transfer' GROUP BY move HAVING net <> 0 OR n <> 2`,
+  // cl. 17.4: a transfer moves money, it never makes or loses any: its two entries, posted by one
+  // run of the transfer command, net to zero.
+  for (const r of q<{ runId: number | null; net: number; n: number }>(
+    `SELECT run_id AS runId, SUM(amount) AS net, COUNT(*) AS n FROM ledger WHERE kind = 'transfer' GROUP BY run_id HAVING net <> 0 OR n <> 2`,
   )) {
-    out.push({ invariant: 'transfers net to zero', account: null, detail: `${r.move}: ${r.n} entries netting ${formatTenge(r.net)}` });
+    out.push({ invariant: 'transfers net to zero', account: null, detail: `transfer run ${r.runId ?? '(none)'}: ${r.n} entries netting ${formatTenge(r.net)}` });
   }
 
   const triggers = new Set(
     q<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'trigger'`).map((r) => r.name),
   );
-  for (const name of ['ledger_no_update', 'ledger_no_delete']) {
+  for (const name of ['ledger_no_update', 'ledger_no_delete', 'ledger_no_replace', 'ledger_kind_sign', 'ledger_links_check', 'ledger_links_no_update', 'ledger_links_no_delete']) {
     if (!triggers.has(name)) out.push({ invariant: 'ledger is append-only', account: null, detail: `trigger ${name} is missing` });
   }
   return out;

@@ -1,11 +1,11 @@
 // Daily debits through the built binary: crash safety (SIGKILL inside and between batches),
 // two runs at once, dry run, the access export.
+import { postWithPayments } from '../helpers/db.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction, openDatabase } from '../../src/db/connection.js';
-import { postEntries } from '../../src/db/ledger.js';
 import { BIN, esep } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -38,7 +38,7 @@ beforeAll(() => {
   const db = openDatabase(base);
   const accounts = db.sqlite.prepare(`SELECT account FROM accounts WHERE method = 'advance' ORDER BY account`).all() as { account: string }[];
   inTransaction(db, () =>
-    postEntries(
+    postWithPayments(
       db,
       accounts.flatMap(({ account }, i) =>
         i % 3 === 0

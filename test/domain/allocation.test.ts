@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocate, overdueDebt, summarise } from '../../src/domain/allocation.js';
+import { allocate, summarise } from '../../src/domain/allocation.js';
 import type { Entry, EntryKind } from '../../src/domain/entries.js';
 
 let nextId = 1;
@@ -48,29 +48,57 @@ describe('allocation by cl. 16', () => {
     expect(summarise([fee, pen, pay], '2026-11-25')).toEqual({ balance: 0, debt: 0, penaltyDebt: 0, prepayment: 0 });
   });
 
-  it('never lets a recalculation credit pay a penalty', () => {
+  it('a recalculation cancels its own fee, never a penalty (D-7)', () => {
     const fee = e('2026-10-31', 'monthly_fee', -300_000);
     const pen = e('2026-11-26', 'penalty', -1_500);
-    const recalc = e('2026-11-27', 'recalc', 10_000); // 100 ₸ back for an outage
+    const recalc = { ...e('2026-11-27', 'recalc', 10_000), corrects: fee.id }; // 100 ₸ back for an outage
     const s = summarise([fee, pen, recalc]);
-    // the 100 ₸ goes to principal: 3 000 − 100 = 2 900 ₸ left; the 15 ₸ penalty stays
+    // the 100 ₸ lowers its own fee: 3 000 − 100 = 2 900 ₸ left; the 15 ₸ penalty stays
     expect(s).toEqual({ balance: -291_500, debt: 290_000, penaltyDebt: 1_500, prepayment: 0 });
   });
+});
 
-  it('finds overdue debt from the invoices\u2019 due dates (cl. 6.4)', () => {
-    const oct = e('2026-10-15', 'monthly_fee', -500_000);
-    const nov = e('2026-11-15', 'monthly_fee', -500_000);
-    const pay = e('2026-11-20', 'payment', 200_000);
-    const due = new Map([
-      ['2026-10', '2026-11-25'],
-      ['2026-11', '2026-12-25'],
-    ]);
-    // on the due date itself nothing is overdue yet
-    expect(overdueDebt([oct, nov, pay], due, '2026-11-25')).toBe(0);
-    // the day after: October's 5 000 less the 2 000 paid = 3 000 ₸
-    expect(overdueDebt([oct, nov, pay], due, '2026-11-26')).toBe(300_000);
-    // after December 25 both months are overdue: 10 000 − 2 000 = 8 000 ₸
-    expect(overdueDebt([oct, nov, pay], due, '2026-12-26')).toBe(800_000);
+describe('corrections net against the entry they name (D-7)', () => {
+  it('a penalty correction lowers the penalty debt, never the principal', () => {
+    const oct = e('2026-10-31', 'monthly_fee', -400_000); // 4 000 ₸
+    const pen = e('2026-11-26', 'penalty', -2_000); // 0.5% × 4 000 = 20 ₸
+    const fix = { ...e('2026-11-26', 'penalty', 2_000), corrects: pen.id }; // the day turned out paid
+    // the correction cancels the 20 ₸ penalty: principal 4 000 untouched, no penalty left
+    expect(summarise([oct, pen, fix])).toEqual({ balance: -400_000, debt: 400_000, penaltyDebt: 0, prepayment: 0 });
+    // an unlinked credit of 20 ₸ would have been spread by cl. 16 instead: the same here (penalties first)
+    // but not once the penalty is paid; see the next case
+  });
+
+  it('a reversed port fee lowers its own day, not the oldest invoice', () => {
+    const oct = e('2026-10-31', 'monthly_fee', -500_000); // October: 5 000 ₸ unpaid
+    const port = e('2026-11-10', 'port_reservation', -5_000); // 50 ₸ on 10 Nov
+    const back = { ...e('2026-11-10', 'port_reservation', 5_000), corrects: port.id };
+    const s = allocate([oct, port, back]);
+    // October still owes all 5 000 ₸; the port fee owes nothing
+    expect(s.unpaid.get(oct.id)).toBe(500_000);
+    expect(s.unpaid.has(port.id)).toBe(false);
+    expect(s.unallocated.size).toBe(0);
+  });
+
+  it('gives back as a credit only what had been paid of the entry, spent by cl. 16', () => {
+    const pay = e('2026-11-01', 'payment', 5_000); // 50 ₸ paid
+    const port = e('2026-11-10', 'port_reservation', -5_000); // paid by the prepayment
+    const oct = e('2026-11-15', 'backbill', -3_000); // 30 ₸ found later
+    const back = { ...e('2026-11-20', 'port_reservation', 5_000), corrects: port.id };
+    const s = summarise([pay, port, oct, back]);
+    // the port fee was paid in full, so all 50 ₸ come back as a credit: 30 ₸ pay the back-bill, 20 ₸ prepayment
+    // balance 50 − 50 − 30 + 50 = 20 ₸
+    expect(s).toEqual({ balance: 2_000, debt: 0, penaltyDebt: 0, prepayment: 2_000 });
+  });
+
+  it('a correction dated before the entry it names takes effect when that entry arrives', () => {
+    // credit account: 17 Nov recalculated, its share of the November fee dated 30 Nov
+    const nov = e('2026-11-30', 'monthly_fee', -300_000); // 3 000 ₸
+    const day = { ...e('2026-11-17', 'recalc', 10_000), corrects: nov.id }; // 3 000 / 30 = 100 ₸
+    const pen = e('2026-11-20', 'penalty', -1_000); // an older invoice's 10 ₸ penalty
+    const s = summarise([nov, day, pen]);
+    // the 100 ₸ waits for the fee (it never pays the penalty of 20 Nov): 3 000 − 100 = 2 900 ₸ owed, 10 ₸ penalty
+    expect(s).toEqual({ balance: -291_000, debt: 290_000, penaltyDebt: 1_000, prepayment: 0 });
   });
 });
 

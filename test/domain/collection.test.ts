@@ -2,7 +2,7 @@
 // judged, and unpaid still with every credit on the ledger.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stillUnpaidAtEndOf, unpaidAtEndOf } from '../../src/domain/collection.js';
+import { overdueOn, stillUnpaidAtEndOf, unpaidAtEndOf } from '../../src/domain/collection.js';
 import { addDays } from '../../src/domain/dates.js';
 import type { Entry } from '../../src/domain/entries.js';
 import type { PenaltyInvoice } from '../../src/domain/penalty.js';
@@ -48,5 +48,40 @@ describe('still unpaid at the end of a day', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('overdue, one definition (D-8)', () => {
+  const pay = (id: number, valueDate: string, amount: number): Entry => ({ id, valueDate, kind: 'payment', amount });
+  const penalty = (id: number, valueDate: string, amount: number): Entry => ({ id, valueDate, kind: 'penalty', amount: -amount });
+
+  it('counts an invoice from the day after its due date plus the grace days', () => {
+    // October 5 000 ₸ due 25 Nov; 2 000 ₸ paid on 20 Nov leaves 3 000 ₸
+    const entries = [OCT_FEE, NOV_FEE, pay(3, '2026-11-20', 200_000)];
+    expect(overdueOn(entries, [OCT, NOV], '2026-11-25', 0).total).toBe(0); // the due date itself: not yet
+    expect(overdueOn(entries, [OCT, NOV], '2026-11-26', 0).total).toBe(300_000);
+    // 5 grace days: 25 Nov + 5 = 30 Nov, overdue from 1 Dec
+    expect(overdueOn(entries, [OCT, NOV], '2026-11-30', 5).total).toBe(0);
+    expect(overdueOn(entries, [OCT, NOV], '2026-12-01', 5).total).toBe(300_000);
+    // after 25 Dec both: 10 000 − 2 000 = 8 000 ₸
+    expect(overdueOn(entries, [OCT, NOV], '2026-12-26', 0)).toMatchObject({ principal: 800_000, penalties: 0, total: 800_000 });
+  });
+
+  it('counts unpaid penalties: a penalty alone keeps the account overdue (cl. 21.13)', () => {
+    // 26 Nov: 25 ₸ penalty on October; 27 Nov: 5 000 ₸ paid → 25 ₸ penalty, then 4 975 ₸ of October (cl. 16)
+    const entries = [OCT_FEE, penalty(3, '2026-11-26', 2_500), pay(4, '2026-11-27', 500_000)];
+    const o = overdueOn(entries, [OCT, NOV], '2026-11-27', 0);
+    // October still owes 5 000 − 4 975 = 25 ₸ of principal; no penalty left
+    expect(o).toMatchObject({ principal: 2_500, penalties: 0, total: 2_500 });
+    // paid 5 025 ₸ instead: nothing overdue
+    const paid = [OCT_FEE, penalty(3, '2026-11-26', 2_500), pay(4, '2026-11-27', 502_500)];
+    expect(overdueOn(paid, [OCT, NOV], '2026-11-27', 0).total).toBe(0);
+    // principal paid in full before the penalty of 26 Nov was charged: the 25 ₸ penalty alone is overdue
+    const penaltyOnly = [OCT_FEE, pay(4, '2026-11-26', 500_000), penalty(3, '2026-11-26', 2_500)];
+    // replay of 26 Nov: penalty first (charges before credits), so the payment pays it; 25 ₸ of October stays
+    expect(overdueOn(penaltyOnly, [OCT, NOV], '2026-11-26', 0)).toMatchObject({ principal: 2_500, penalties: 0 });
+    const later = [OCT_FEE, pay(4, '2026-11-25', 500_000), penalty(3, '2026-11-26', 2_500)];
+    // paid on the due date, penalty posted anyway (a correction would remove it): 25 ₸ of penalties overdue
+    expect(overdueOn(later, [OCT, NOV], '2026-11-26', 0)).toMatchObject({ principal: 0, penalties: 2_500, total: 2_500 });
   });
 });

@@ -1,4 +1,5 @@
 // Month-end rules with hand-worked figures (cl. 13–15, 18, 23.5, 23.10).
+import type { ServiceSpan } from '../../src/domain/entries.js';
 import { describe, expect, it } from 'vitest';
 import {
   activeInPeriod,
@@ -8,9 +9,7 @@ import {
   issueDateProblem,
   monthCost,
   monthEndCharges,
-  parseSpanMemo,
   serviceDays,
-  spanMemo,
   type LedgerFact,
   type PriceOn,
   type PriceVersion,
@@ -54,7 +53,7 @@ describe('month-end charges', () => {
     // monthly fee: 5000 × 16/31 = 2580.645… → 2580,65 ₸ = 258 065 tiyn (cl. 13, half up)
     expect(charges).toEqual([
       { kind: 'installation', valueDate: '2026-10-16', amount: -1_000_000, key: 'install:1001', memo: 'cl. 18' },
-      { kind: 'monthly_fee', valueDate: '2026-10-31', amount: -258_065, key: 'monthly:1001:2026-10', memo: '2026-10-16..2026-10-31 16/31' },
+      { kind: 'monthly_fee', valueDate: '2026-10-31', amount: -258_065, key: 'monthly:1001:2026-10', memo: '2026-10-16..2026-10-31 16/31', span: { from: '2026-10-16', to: '2026-10-31', days: 16, periodDays: 31, name: null } },
     ]);
   });
 
@@ -72,7 +71,7 @@ describe('month-end charges', () => {
     const charges = monthEndCharges({ account: '1002', method: 'credit', period: '2026-11', connectedOn: '2026-01-10', terminatedOn: '2026-11-20', priceOn: flat });
     // 19 days of 30: 5000 × 19/30 = 3166.666… → 3166,67 ₸ = 316 667 tiyn, dated the last day served
     expect(charges.filter((c) => c.kind === 'monthly_fee')).toEqual([
-      { kind: 'monthly_fee', valueDate: '2026-11-19', amount: -316_667, key: 'monthly:1002:2026-11', memo: '2026-11-01..2026-11-19 19/30' },
+      { kind: 'monthly_fee', valueDate: '2026-11-19', amount: -316_667, key: 'monthly:1002:2026-11', memo: '2026-11-01..2026-11-19 19/30', span: { from: '2026-11-01', to: '2026-11-19', days: 19, periodDays: 30, name: null } },
     ]);
   });
 
@@ -91,7 +90,7 @@ describe('month-end charges', () => {
   it('days suspended for debt are still charged: only dates decide (cl. 23.5)', () => {
     // nothing about suspension goes in; a credit account served all October pays 5000,00 ₸
     const charges = monthEndCharges({ account: '1004', method: 'credit', period: '2026-10', connectedOn: '2026-01-01', terminatedOn: null, priceOn: flat });
-    expect(charges.filter((c) => c.kind === 'monthly_fee')).toEqual([{ kind: 'monthly_fee', valueDate: '2026-10-31', amount: -500_000, key: 'monthly:1004:2026-10', memo: '2026-10-01..2026-10-31 31/31' }]);
+    expect(charges.filter((c) => c.kind === 'monthly_fee')).toEqual([{ kind: 'monthly_fee', valueDate: '2026-10-31', amount: -500_000, key: 'monthly:1004:2026-10', memo: '2026-10-01..2026-10-31 31/31', span: { from: '2026-10-01', to: '2026-10-31', days: 31, periodDays: 31, name: null } }]);
   });
 
   it('a third-party bundle item is its own line, prorated like the fee (cl. 23.10)', () => {
@@ -103,19 +102,16 @@ describe('month-end charges', () => {
       valueDate: '2026-10-31',
       amount: -51_613,
       key: 'third_party:1005:2026-10',
-      memo: '2026-10-16..2026-10-31 16/31 ТВ+',
+      memo: '2026-10-16..2026-10-31 16/31 ТВ+', span: { from: '2026-10-16', to: '2026-10-31', days: 16, periodDays: 31, name: 'ТВ+' },
     });
     // advance: no monthly fee (the daily debit charges it); the bundle for the days a daily fee was charged
     const served = ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07', '2026-10-08', '2026-10-09', '2026-10-10'];
     const advance = monthEndCharges({ account: '1006', method: 'advance', period: '2026-10', connectedOn: '2026-09-01', terminatedOn: null, priceOn: () => tv, advanceFeeDays: served });
     // 1000 × 10/31 = 322.580… → 322,58 ₸
-    expect(advance).toEqual([{ kind: 'third_party', valueDate: '2026-10-10', amount: -32_258, key: 'third_party:1006:2026-10', memo: '2026-10-01..2026-10-10 10/31 ТВ+' }]);
+    expect(advance).toEqual([{ kind: 'third_party', valueDate: '2026-10-10', amount: -32_258, key: 'third_party:1006:2026-10', memo: '2026-10-01..2026-10-10 10/31 ТВ+', span: { from: '2026-10-01', to: '2026-10-10', days: 10, periodDays: 31, name: 'ТВ+' } }]);
   });
 
-  it('the span memo reads back', () => {
-    expect(parseSpanMemo(spanMemo('2026-10-16', '2026-10-31', 16, 31, 'ТВ+ плюс'))).toEqual({ from: '2026-10-16', to: '2026-10-31', days: 16, name: 'ТВ+ плюс' });
-    expect(parseSpanMemo('cl. 18')).toBeUndefined();
-  });
+
 });
 
 describe('dates', () => {
@@ -134,7 +130,12 @@ describe('dates', () => {
 
 describe('invoice figures', () => {
   let id = 0;
-  const e = (valueDate: string, kind: LedgerFact['kind'], amount: number, memo: string | null = null): LedgerFact => ({ id: ++id, valueDate, kind, amount, memo });
+  // a prorated fee's span written as its memo reads: "2026-09-01..2026-09-30 30/30"
+  const spanOf = (text: string | null): ServiceSpan | null => {
+    const m = text ? /^(\S+)\.\.(\S+) (\d+)\/(\d+)(?: (.+))?$/.exec(text) : null;
+    return m ? { from: m[1]!, to: m[2]!, days: Number(m[3]), periodDays: Number(m[4]), name: m[5] ?? null } : null;
+  };
+  const e = (valueDate: string, kind: LedgerFact['kind'], amount: number, span: string | null = null): LedgerFact => ({ id: ++id, valueDate, kind, amount, span: spanOf(span) });
 
   it('a credit account: opening, charges by kind, payments, penalties, closing, principal, amount due', () => {
     const entries = [

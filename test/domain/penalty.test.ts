@@ -65,8 +65,31 @@ describe('penalties (cl. 23.7)', () => {
     expect(got).toHaveLength(30);
   });
 
-  it('stops at termination', () => {
-    expect(expectedPenalties([OCT_FEE], [OCT], '2026-12-31', undefined, '2026-11-28').map((p) => p.day)).toEqual(['2026-11-26', '2026-11-27']);
+  it('D-6: termination does not stop penalties; the SPEC worked example to the tiyn', () => {
+    // credit account, 4 000 ₸ a month, connected 1 Oct 2026, never pays, terminated on 26 Dec
+    const oct: Entry = { id: 1, valueDate: '2026-10-31', kind: 'monthly_fee', amount: -400_000 };
+    const nov: Entry = { id: 2, valueDate: '2026-11-30', kind: 'monthly_fee', amount: -400_000 };
+    // final December invoice: 1–25 Dec, round(4 000 × 25/31) = round(3 225.806…) = 3 225,81 ₸
+    const dec: Entry = { id: 3, valueDate: '2026-12-25', kind: 'monthly_fee', amount: -322_581 };
+    const invoices: PenaltyInvoice[] = [
+      { id: 10, period: '2026-10', dueOn: '2026-11-25', principal: 400_000 },
+      { id: 11, period: '2026-11', dueOn: '2026-12-25', principal: 400_000 },
+      { id: 12, period: '2026-12', dueOn: '2027-01-25', principal: 322_581 },
+    ];
+    const got = expectedPenalties([oct, nov, dec], invoices, '2027-03-31');
+    const of = (id: number) => got.filter((p) => p.invoiceId === id);
+    // October: 0.5% × 4 000 = 20,00 a day, 26 Nov – 25 Dec (30 days) = 600,00
+    expect(of(10)).toHaveLength(30);
+    expect(of(10)[0]).toEqual({ invoiceId: 10, day: '2026-11-26', amount: 2_000 });
+    expect(of(10)[29]!.day).toBe('2026-12-25');
+    // November: 20,00 a day 26 Dec – 24 Jan, after the termination on 26 Dec as before it = 600,00
+    expect(of(11).map((p) => p.amount).reduce((a, b) => a + b, 0)).toBe(60_000);
+    expect([of(11)[0]!.day, of(11)[29]!.day]).toEqual(['2026-12-26', '2027-01-24']);
+    // December: 0.5% × 3 225,81 = 16,129 → 16,13 a day, 26 Jan – 24 Feb = 30 × 16,13 = 483,90
+    expect(of(12).every((p) => p.amount === 1_613)).toBe(true);
+    expect([of(12)[0]!.day, of(12)[29]!.day]).toEqual(['2027-01-26', '2027-02-24']);
+    // in all 600 + 600 + 483,90 = 1 683,90 ₸
+    expect(got.reduce((s, p) => s + p.amount, 0)).toBe(168_390);
   });
 
   it('each invoice has its own 30 days; penalties of two overdue invoices', () => {

@@ -1,5 +1,6 @@
 // A database in memory with one subscriber, one tariff and the given accounts, for ledger-level tests.
 import { openDatabase, type Db } from '../../src/db/connection.js';
+import { postEntries, type NewEntry } from '../../src/db/ledger.js';
 import { IIN_A } from './fixtures.js';
 
 export function memoryDbWithAccounts(accounts: readonly string[]): Db {
@@ -45,4 +46,24 @@ export function addAccount(
        VALUES (?, ?, ?, ?, ?, ?, 1, 'г. Алматы')`,
     )
     .run(account, spec.iin ?? IIN_A, spec.method ?? 'advance', spec.tariff, spec.connectedOn, spec.terminatedOn ?? null);
+}
+
+/**
+ * Posts entries as postEntries does; a `payment` entry without a payment id first gets its row in
+ * the payments table (a bank transaction applied to its account), as every payment on the ledger has.
+ * Inside a transaction.
+ */
+export function postWithPayments(db: Db, entries: readonly NewEntry[]): number {
+  const insert = db.sqlite.prepare(
+    `INSERT INTO payments (identity, format, bank_ref, value_date, amount, account, status, matched_by)
+     VALUES (?, 'test', ?, ?, ?, ?, 'applied', 'account') ON CONFLICT (identity) DO UPDATE SET identity = identity RETURNING id`,
+  );
+  return postEntries(
+    db,
+    entries.map((e) => {
+      if (e.kind !== 'payment' || e.paymentId != null) return e;
+      const { id } = insert.get(`test:${e.key}`, e.key, e.valueDate, e.amount, e.account) as { id: number };
+      return { ...e, paymentId: id };
+    }),
+  );
 }

@@ -60,10 +60,7 @@ export function snapshotOf(db: Db) {
     payments: all(
       'SELECT id, identity, format, bank_ref, value_date, amount, account, status, matched_by, payer_iin, purpose, line FROM payments ORDER BY id',
     ),
-    allocations: all(
-      `SELECT c.key AS credit, d.key AS debit, al.account, al.amount, al.as_of FROM allocations al
-         JOIN ledger c ON c.id = al.credit_entry_id JOIN ledger d ON d.id = al.debit_entry_id ORDER BY credit, debit, al.as_of`,
-    ),
+    links: all(`SELECT c.key AS entry, t.key AS corrects FROM ledger_links k JOIN ledger c ON c.id = k.entry_id JOIN ledger t ON t.id = k.corrects_id ORDER BY entry`),
     access: all('SELECT account, value_date, event, reason, key FROM access_events ORDER BY account, value_date, key'),
     notices: all('SELECT account, kind, issued_on, debt, penalty_debt, equipment_return_by FROM notices ORDER BY account, kind, issued_on'),
   };

@@ -2,12 +2,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { inTransaction, openDatabase, type Db } from '../../src/db/connection.js';
 import { recordAccessEvent } from '../../src/db/access.js';
 import { entriesOf, postEntries } from '../../src/db/ledger.js';
+import { daysInMonth, firstDayOf, lastDayOf } from '../../src/domain/dates.js';
+import { monthlyFeeKey } from '../../src/domain/keys.js';
 import { InputError } from '../../src/domain/errors.js';
 import { addEquipment, backbill, discontinue, recalc, reprice, returnEquipment, terminateBySubscriber } from '../../src/jobs/admin.js';
 import { runDebit, TariffBook } from '../../src/jobs/debit.js';
 import { runPenalties } from '../../src/jobs/penalties.js';
 import { verify } from '../../src/jobs/verify.js';
-import { addAccount, addTariff } from '../helpers/db.js';
+import { addAccount, addTariff, postWithPayments } from '../helpers/db.js';
 import { shippedCalendar } from '../helpers/fixtures.js';
 
 const calendar = shippedCalendar();
@@ -28,19 +30,34 @@ const message = (fn: () => unknown): string => {
   throw new Error('expected a refusal');
 };
 /** An invoice of the period (only the period matters here: it is charged). */
-const invoiced = (account: string, period: string) =>
+/** P invoiced for a credit account: its monthly fee of 5 000 ₸ for the whole month posted (with its days), and the invoice. */
+const invoiced = (account: string, period: string) => {
+  const n = daysInMonth(period);
+  inTransaction(db, () =>
+    postEntries(db, [
+      {
+        account,
+        valueDate: lastDayOf(period),
+        kind: 'monthly_fee',
+        amount: -500_000,
+        key: monthlyFeeKey(account, period),
+        span: { from: firstDayOf(period), to: lastDayOf(period), days: n, periodDays: n },
+      },
+    ]),
+  );
   db.sqlite
     .prepare(
       `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments, penalties,
         closing_balance, principal, amount_due) VALUES (?, 2026, ?, ?, ?, '2026-12-01', '2026-12-25', 0, 0, 0, 0, 0, 0, 0, 0)`,
     )
     .run(`MT-${account}-${period}`, Number(period.slice(5)), account, period);
+};
 const row = (a: string) => db.sqlite.prepare('SELECT status, terminated_on AS terminatedOn, terminated_by AS terminatedBy, refund_due_on AS refundDueOn, termination_requested_on AS requested FROM accounts WHERE account = ?').get(a);
 
 describe('recalc (cl. 21.5, 24.3)', () => {
   it('credits back an advance account\u2019s daily fees of the outage days, once', async () => {
     addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
-    inTransaction(db, () => postEntries(db, [{ account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 1_000_000, key: 'p' }]));
+    inTransaction(db, () => postWithPayments(db, [{ account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 1_000_000, key: 'p' }]));
     await runDebit(db, { date: '2026-11-10' });
     // 3 and 4 Nov: 166.67 ₸ each (round(50000) − round(33333.33) = 16667; round(66666.67) − 50000 = 16667)
     expect(recalc(db, 'A', '2026-11-03', '2026-11-04', 'авария на линии')).toEqual({ days: 2, credited: 33_334, skippedSuspendedForDebt: 0 });
@@ -54,7 +71,7 @@ describe('recalc (cl. 21.5, 24.3)', () => {
   it('never credits days a credit account was suspended for debt', () => {
     addAccount(db, 'C', { method: 'credit', tariff: 'NET', connectedOn: '2026-09-01' });
     invoiced('C', '2026-11');
-    recordAccessEvent(db, { account: 'C', at: '2026-11-26T01:00:00Z', valueDate: '2026-11-26', event: 'suspend', reason: 'debt: invoice overdue', runId: null });
+    recordAccessEvent(db, { account: 'C', at: '2026-11-26T01:00:00Z', valueDate: '2026-11-26', event: 'suspend', cause: 'debt', reason: 'debt: invoice overdue', runId: null });
     // 24 and 25 Nov: the day's share of 5 000 ₸: round(500000·24/30) − round(500000·23/30) = 400000 − 383333 = 16667,
     // round(416666.67) − 400000 = 16667; 26 and 27 Nov suspended for debt: nothing
     expect(recalc(db, 'C', '2026-11-24', '2026-11-27', 'outage')).toEqual({ days: 2, credited: 33_334, skippedSuspendedForDebt: 2 });
@@ -65,7 +82,7 @@ describe('recalc (cl. 21.5, 24.3)', () => {
     expect(message(() => recalc(db, 'A', '2026-11-03', '2026-11-04', 'outage'))).toBe(
       '--from: 2026-11-03 is not charged yet (no daily debit of account A has run): a recalculation credits back only fees already charged (cl. 21.5, 24.3)',
     );
-    inTransaction(db, () => postEntries(db, [{ account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 1_000_000, key: 'p' }]));
+    inTransaction(db, () => postWithPayments(db, [{ account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 1_000_000, key: 'p' }]));
     await runDebit(db, { date: '2026-11-10' });
     // a year from 9 Nov (it used to credit every day's fee to come): refused at 11 Nov, the first day not debited
     expect(message(() => recalc(db, 'A', '2026-11-09', '2027-11-08', 'outage'))).toBe(
@@ -90,7 +107,7 @@ describe('recalc (cl. 21.5, 24.3)', () => {
     // days before the connection are no days of service: not refused
     expect(() => recalc(db, 'C', '2026-10-01', '2026-10-17', 'outage')).not.toThrow();
     // November's fee posted without its invoice yet (at termination, D-10): charged
-    inTransaction(db, () => postEntries(db, [{ account: 'C', valueDate: '2026-11-19', kind: 'monthly_fee', amount: -316_667, key: 'final:C' }]));
+    inTransaction(db, () => postWithPayments(db, [{ account: 'C', valueDate: '2026-11-19', kind: 'monthly_fee', amount: -316_667, key: 'final:C' }]));
     expect(() => recalc(db, 'C', '2026-11-01', '2026-11-02', 'outage')).not.toThrow();
     expect(message(() => recalc(db, 'C', '2026-11-30', '2026-12-01', 'outage'))).toContain('--to: 2026-12-01 is not charged yet');
   });
@@ -164,7 +181,7 @@ describe('tariffs (cl. 23.14, 28)', () => {
     addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
     expect(message(() => discontinue(db, 'NET', 'NEW', '2026-11-20', '2026-11-01', TODAY))).toContain('no earlier than 2026-12-01');
     expect(discontinue(db, 'NET', 'NEW', '2026-12-01', '2026-11-01', TODAY)).toBe(1);
-    inTransaction(db, () => postEntries(db, [{ account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 10_000_000, key: 'p' }]));
+    inTransaction(db, () => postWithPayments(db, [{ account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 10_000_000, key: 'p' }]));
     await runDebit(db, { date: '2026-12-01' });
     const fees = entriesOf(db, 'A').filter((e) => e.kind === 'daily_fee');
     // 30 Nov on NET: 500000 − round(483333.33) = 16667; 1 Dec on NEW: round(600000/31 = 19354.84) = 19355
@@ -177,7 +194,7 @@ describe('termination at the subscriber\u2019s request (cl. 10, 35, 17.4)', () =
   it('is refused while debt is owed on its date, naming it in tenge; a payment of that day counts (D-11)', async () => {
     // C: October billed 5 000 ₸, invoice due 25 Nov, unpaid: penalties of 26, 27, 28 Nov, 0.5% × 5 000 = 25 ₸ each
     addAccount(db, 'C', { method: 'credit', tariff: 'NET', connectedOn: '2026-09-01' });
-    inTransaction(db, () => postEntries(db, [{ account: 'C', valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000, key: 'oct' }]));
+    inTransaction(db, () => postWithPayments(db, [{ account: 'C', valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000, key: 'oct' }]));
     db.sqlite
       .prepare(
         `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments, penalties,
@@ -190,7 +207,7 @@ describe('termination at the subscriber\u2019s request (cl. 10, 35, 17.4)', () =
       `ACCOUNT: account C owes 5 075,00 ₸ on ${day} (unpaid charges 5 000,00 ₸, penalties 75,00 ₸): the subscriber may terminate once the debt to that date is paid (cl. 10, 22.15, D-11); --despite-debt records the termination anyway`;
     expect(message(() => terminateBySubscriber(db, 'C', '2026-11-28', calendar))).toBe(owes('2026-11-28'));
     // 5 075 ₸ paid on the 29th: not there on the 28th, there on the 29th (a day's payment counts that day)
-    inTransaction(db, () => postEntries(db, [{ account: 'C', valueDate: '2026-11-29', kind: 'payment', amount: 507_500, key: 'pay' }]));
+    inTransaction(db, () => postWithPayments(db, [{ account: 'C', valueDate: '2026-11-29', kind: 'payment', amount: 507_500, key: 'pay' }]));
     expect(message(() => terminateBySubscriber(db, 'C', '2026-11-28', calendar))).toBe(owes('2026-11-28'));
     expect(row('C')).toMatchObject({ status: 'active', terminatedOn: null, requested: null });
     expect(db.sqlite.prepare(`SELECT COUNT(*) AS n FROM job_runs WHERE job = 'terminate-by-subscriber'`).get()).toEqual({ n: 0 });
@@ -234,7 +251,7 @@ describe('termination at the subscriber\u2019s request (cl. 10, 35, 17.4)', () =
   it('with rented equipment out, charges run to its hand-over', async () => {
     addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
     addEquipment(db, 'A', 'ONT-77', 2_500_000, '2026-11-01', 'Huawei HG8245', true);
-    inTransaction(db, () => postEntries(db, [{ account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 10_000_000, key: 'p' }]));
+    inTransaction(db, () => postWithPayments(db, [{ account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 10_000_000, key: 'p' }]));
     expect(terminateBySubscriber(db, 'A', '2026-12-18', calendar)).toEqual({ state: 'waiting-for-equipment', serials: ['ONT-77'] });
     expect(row('A')).toMatchObject({ status: 'active', requested: '2026-12-18' });
     await runDebit(db, { date: '2026-12-21' });

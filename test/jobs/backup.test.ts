@@ -4,7 +4,6 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inTransaction, openDatabase, type Db } from '../../src/db/connection.js';
-import { postEntries } from '../../src/db/ledger.js';
 import {
   autoBackup,
   backupDatabase,
@@ -16,7 +15,7 @@ import {
 } from '../../src/jobs/backup.js';
 import { verify } from '../../src/jobs/verify.js';
 import { InputError } from '../../src/domain/errors.js';
-import { addAccount, addTariff } from '../helpers/db.js';
+import { addAccount, addTariff, postWithPayments } from '../helpers/db.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const dir = tempDir();
@@ -31,7 +30,7 @@ function fileDb(name: string, accounts = 20): Db {
 let paid = 0;
 function pay(db: Db, accounts: number): void {
   inTransaction(db, () =>
-    postEntries(
+    postWithPayments(
       db,
       Array.from({ length: accounts }, (_, i) => ({
         account: `A${String(i).padStart(3, '0')}`,

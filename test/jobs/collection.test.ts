@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { inTransaction, openDatabase, type Db } from '../../src/db/connection.js';
-import { entriesOf, postEntries } from '../../src/db/ledger.js';
+import { entriesOf } from '../../src/db/ledger.js';
 import { penaltyRuleVersions, saveOperator } from '../../src/db/operator.js';
 import { runSuspend, runTerminate } from '../../src/jobs/collection.js';
 import { restoreAfterPayment, runDebit } from '../../src/jobs/debit.js';
 import { runPenalties } from '../../src/jobs/penalties.js';
 import { verify } from '../../src/jobs/verify.js';
-import { addAccount, addTariff } from '../helpers/db.js';
+import { addAccount, addTariff, postWithPayments } from '../helpers/db.js';
 import { shippedCalendar, TEST_OPERATOR } from '../helpers/fixtures.js';
 
 const calendar = shippedCalendar();
@@ -24,7 +24,7 @@ function invoice(account: string, period: string, dueOn: string, principal: numb
     .run(`MT-2026-${String(seq).padStart(6, '0')}`, 2026, seq, account, period, `${dueOn.slice(0, 7)}-01`, dueOn, principal, principal);
 }
 const post = (account: string, valueDate: string, kind: 'monthly_fee' | 'payment', amount: number) =>
-  inTransaction(db, () => postEntries(db, [{ account, valueDate, kind, amount, key: `t:${++seq}:${account}` }]));
+  inTransaction(db, () => postWithPayments(db, [{ account, valueDate, kind, amount, key: `t:${++seq}:${account}` }]));
 const penalties = (account: string) =>
   db.sqlite
     .prepare(`SELECT value_date AS day, SUM(amount) AS amount FROM ledger WHERE account = ? AND kind = 'penalty' GROUP BY value_date HAVING SUM(amount) <> 0 ORDER BY value_date`)
@@ -166,7 +166,7 @@ describe('run penalties', () => {
     expect(penalties('C')).toEqual([]);
     // a 1 000 ₸ charge found later, dated in October (an invoiced period): the account is replayed,
     // and the prepaid 1 000 ₸ covers it, so still no penalty
-    inTransaction(db, () => postEntries(db, [{ account: 'C', valueDate: '2026-10-15', kind: 'backbill', amount: -100_000, key: 'bb' }]));
+    inTransaction(db, () => postWithPayments(db, [{ account: 'C', valueDate: '2026-10-15', kind: 'backbill', amount: -100_000, key: 'bb' }]));
     const r = await runPenalties(db, { date: '2026-11-27' });
     expect(r.counts.accounts).toBe(1);
     expect(penalties('C')).toEqual([]);
@@ -193,11 +193,11 @@ describe('run suspend', () => {
     await runPenalties(db, { date: '2026-11-27' });
     // 5 000 ₸ pays the two 25 ₸ penalties first (cl. 16): 50 ₸ of principal still overdue
     inTransaction(db, () => {
-      postEntries(db, [{ account: 'C', valueDate: '2026-11-27', kind: 'payment', amount: 500_000, key: 'pay1' }]);
+      postWithPayments(db, [{ account: 'C', valueDate: '2026-11-27', kind: 'payment', amount: 500_000, key: 'pay1' }]);
       expect(restoreAfterPayment(db, 'C', '2026-11-27', null)).toBe('unchanged');
     });
     inTransaction(db, () => {
-      postEntries(db, [{ account: 'C', valueDate: '2026-11-27', kind: 'payment', amount: 5_000, key: 'pay2' }]);
+      postWithPayments(db, [{ account: 'C', valueDate: '2026-11-27', kind: 'payment', amount: 5_000, key: 'pay2' }]);
       expect(restoreAfterPayment(db, 'C', '2026-11-27', null)).toBe('restored');
     });
     expect(status('C')).toMatchObject({ status: 'active', reason: null });

@@ -4,13 +4,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inTransaction, openDatabase, type Db } from '../../src/db/connection.js';
 import { acquireLock } from '../../src/db/journal.js';
-import { postEntries } from '../../src/db/ledger.js';
 import { BusyError } from '../../src/domain/errors.js';
 import { runDay } from '../../src/jobs/day.js';
 import { runPenalties } from '../../src/jobs/penalties.js';
 import { holdWriterLock, runJob, type Progress } from '../../src/jobs/runner.js';
 import { verify } from '../../src/jobs/verify.js';
-import { addAccount, addTariff } from '../helpers/db.js';
+import { addAccount, addTariff, postWithPayments } from '../helpers/db.js';
 import { shippedCalendar } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -28,7 +27,7 @@ beforeEach(() => {
   addAccount(db, 'C', { method: 'credit', tariff: 'NET', connectedOn: '2026-09-01' });
   addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
   inTransaction(db, () =>
-    postEntries(db, [
+    postWithPayments(db, [
       { account: 'C', valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000, key: 'oct:C' },
       { account: 'A', valueDate: '2026-11-01', kind: 'payment', amount: 1_000_000, key: 'pay:A' },
     ]),
@@ -145,7 +144,7 @@ describe('a day once done is not done again', () => {
     ]);
     // a payment dated 26 Nov arrives late: 5 025 ₸ = the penalty of the 26th (25 ₸, a day's charges
     // come first) and the principal (5 000 ₸), so the penalty of the 27th is no longer owed (D-4)
-    inTransaction(db, () => postEntries(db, [{ account: 'C', valueDate: '2026-11-26', kind: 'payment', amount: 502_500, key: 'late:C' }]));
+    inTransaction(db, () => postWithPayments(db, [{ account: 'C', valueDate: '2026-11-26', kind: 'payment', amount: 502_500, key: 'late:C' }]));
     const before = { ledger: ledger(), runs: runs() };
     for (const date of ['2026-11-27', '2026-11-25']) {
       const again = await runDay(db, { date, calendar });

@@ -2,12 +2,12 @@ import { hostname } from 'node:os';
 import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { inTransaction, openDatabase, type Db } from '../../src/db/connection.js';
-import { entriesOf, postEntries } from '../../src/db/ledger.js';
+import { entriesOf } from '../../src/db/ledger.js';
 import { countsAtStartOf } from '../../src/domain/daily-fee.js';
 import { BusyError } from '../../src/domain/errors.js';
 import { restoreAfterPayment, runDebit } from '../../src/jobs/debit.js';
 import { verify } from '../../src/jobs/verify.js';
-import { addAccount, addTariff } from '../helpers/db.js';
+import { addAccount, addTariff, postWithPayments } from '../helpers/db.js';
 
 let db: Db;
 beforeEach(() => {
@@ -19,7 +19,7 @@ beforeEach(() => {
 let payments = 0;
 function pay(account: string, valueDate: string, amount: number, today = valueDate) {
   return inTransaction(db, () => {
-    postEntries(db, [{ account, valueDate, kind: 'payment', amount, key: `test-payment:${++payments}` }]);
+    postWithPayments(db, [{ account, valueDate, kind: 'payment', amount, key: `test-payment:${++payments}` }]);
     return restoreAfterPayment(db, account, today, null);
   });
 }
@@ -68,7 +68,7 @@ describe('run debit', () => {
   it('counts a payment for a day from its value date during catch-up', async () => {
     addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
     // nothing on 1–2 Nov; 1 000 ₸ arrives with value date 3 Nov; the server was down until the 4th
-    inTransaction(db, () => postEntries(db, [{ account: 'A', valueDate: '2026-11-03', kind: 'payment', amount: 100_000, key: 'p3' }]));
+    inTransaction(db, () => postWithPayments(db, [{ account: 'A', valueDate: '2026-11-03', kind: 'payment', amount: 100_000, key: 'p3' }]));
     await runDebit(db, { date: '2026-11-04' });
     // 1 and 2 Nov: port 300 ₸ each (−600 ₸); 3 Nov: −600 + 1000 = 400 ≥ 166.67 → fee; 4 Nov: 233.33 ≥ 166.67 → fee
     expect(charges('A')).toEqual([
@@ -218,7 +218,7 @@ describe('run debit', () => {
           amount: e.kind === 'payment' || e.kind === 'recalc' ? e.amount : -e.amount,
           key: `k${n++}`,
         }));
-        inTransaction(d, () => postEntries(d, rows));
+        inTransaction(d, () => postWithPayments(d, rows));
         const day = `2026-11-0${probe}`;
         const expected = rows.filter((r) => countsAtStartOf(r, day)).reduce((s, r) => s + r.amount, 0);
         const got = (

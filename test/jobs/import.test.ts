@@ -1,6 +1,6 @@
+import { postWithPayments } from '../helpers/db.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, inTransaction, type Db } from '../../src/db/connection.js';
-import { postEntries } from '../../src/db/ledger.js';
 import { allPrices, allTariffs } from '../../src/db/tariffs.js';
 import { InputError } from '../../src/domain/errors.js';
 import { importAccounts } from '../../src/jobs/import-accounts.js';
@@ -178,7 +178,7 @@ describe('import accounts', () => {
     await importAccounts(db, writeText(dir, 'acc.csv', [ACCOUNT_HEADER, row('1001', IIN_A)].join('\n')), '2026-11-01');
     // October's fee of 5 000 ₸, invoiced and due on 2026-11-25
     inTransaction(db, () => {
-      postEntries(db, [{ account: '1001', valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000, key: 'fee:1001:2026-10' }]);
+      postWithPayments(db, [{ account: '1001', valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000, key: 'fee:1001:2026-10' }]);
       db.sqlite
         .prepare(
           `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
@@ -194,7 +194,7 @@ describe('import accounts', () => {
     const problems = await refused(importAccounts(db, writeText(dir, 'acc3.csv', third), '2026-11-26'));
     expect(problems).toEqual([expect.stringMatching(/acc3\.csv:2:iin: IIN \d+ has overdue debt \(1001 owes 5 000,00 ₸\): no new account \(cl\. 6\.4\)/)]);
     // paid in full: allowed again
-    inTransaction(db, () => postEntries(db, [{ account: '1001', valueDate: '2026-11-26', kind: 'payment', amount: 500_000, key: 'pay:test' }]));
+    inTransaction(db, () => postWithPayments(db, [{ account: '1001', valueDate: '2026-11-26', kind: 'payment', amount: 500_000, key: 'pay:test' }]));
     expect((await importAccounts(db, writeText(dir, 'acc3.csv', third), '2026-11-26')).added).toBe(1);
   });
 

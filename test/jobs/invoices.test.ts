@@ -1,11 +1,12 @@
 // Month-end through the job: postings, invoices, numbers, PDFs (text extracted with pdfjs-dist) and
 // the registry CSV. Every expected figure is worked out from the rule in a comment.
+import { postWithPayments } from '../helpers/db.js';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { pdfText } from '../helpers/pdf.js';
 import { inTransaction, openDatabase, type Db } from '../../src/db/connection.js';
-import { entriesOf, postEntries } from '../../src/db/ledger.js';
+import { entriesOf } from '../../src/db/ledger.js';
 import { saveOperator } from '../../src/db/operator.js';
 import { InputError } from '../../src/domain/errors.js';
 import { runDebit } from '../../src/jobs/debit.js';
@@ -45,7 +46,7 @@ function account(acc: string, iin: string, name: string, method: 'advance' | 'cr
 
 let payments = 0;
 function pay(acc: string, valueDate: string, amount: number) {
-  inTransaction(db, () => postEntries(db, [{ account: acc, valueDate, kind: 'payment', amount, key: `test-pay:${++payments}` }]));
+  inTransaction(db, () => postWithPayments(db, [{ account: acc, valueDate, kind: 'payment', amount, key: `test-pay:${++payments}` }]));
 }
 
 function run(options: Partial<InvoiceRunOptions> & { period: string }) {

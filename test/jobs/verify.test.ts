@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { inTransaction, type Db } from '../../src/db/connection.js';
-import { postEntries } from '../../src/db/ledger.js';
 import { verify } from '../../src/jobs/verify.js';
-import { memoryDbWithAccounts } from '../helpers/db.js';
+import { memoryDbWithAccounts, postWithPayments } from '../helpers/db.js';
+import { postEntries } from '../../src/db/ledger.js';
 
 let db: Db;
 beforeEach(() => {
@@ -20,12 +20,17 @@ const invoice = (seq: number, account: string, period: string) =>
 describe('esep verify', () => {
   it('finds nothing wrong in a consistent database', () => {
     inTransaction(db, () =>
-      postEntries(db, [
+      postWithPayments(db, [
         { account: '1001', valueDate: '2026-11-01', kind: 'payment', amount: 10_000, key: 'p' },
         { account: '1001', valueDate: '2026-11-01', kind: 'daily_fee', amount: -100, key: 'd1' },
         // a restoration: the day's port fee reversed and the daily fee charged
         { account: '1002', valueDate: '2026-11-02', kind: 'port_reservation', amount: -50, key: 'pr' },
-        { account: '1002', valueDate: '2026-11-02', kind: 'port_reservation', amount: 50, key: 'pr-rev' },
+      ]),
+    );
+    const port = (db.sqlite.prepare(`SELECT id FROM ledger WHERE key = 'pr'`).get() as { id: number }).id;
+    inTransaction(db, () =>
+      postWithPayments(db, [
+        { account: '1002', valueDate: '2026-11-02', kind: 'port_reservation', amount: 50, key: 'pr-rev', corrects: port },
         { account: '1002', valueDate: '2026-11-02', kind: 'daily_fee', amount: -100, key: 'd2' },
       ]),
     );
@@ -35,7 +40,7 @@ describe('esep verify', () => {
   });
 
   it('names the account whose balance is not the sum of its entries', () => {
-    inTransaction(db, () => postEntries(db, [{ account: '1001', valueDate: '2026-11-01', kind: 'payment', amount: 10_000, key: 'p' }]));
+    inTransaction(db, () => postWithPayments(db, [{ account: '1001', valueDate: '2026-11-01', kind: 'payment', amount: 10_000, key: 'p' }]));
     db.sqlite.prepare(`UPDATE accounts SET balance = 9999 WHERE account = '1001'`).run();
     expect(verify(db)).toEqual([
       { invariant: 'balance = sum of entries', account: '1001', detail: 'balance 99,99 ₸ but entries sum to 100,00 ₸' },
@@ -44,7 +49,7 @@ describe('esep verify', () => {
 
   it('finds a day charged twice and a day with both a fee and a port fee', () => {
     inTransaction(db, () =>
-      postEntries(db, [
+      postWithPayments(db, [
         { account: '1001', valueDate: '2026-11-01', kind: 'daily_fee', amount: -100, key: 'a' },
         { account: '1001', valueDate: '2026-11-01', kind: 'daily_fee', amount: -100, key: 'b' },
         { account: '1002', valueDate: '2026-11-01', kind: 'daily_fee', amount: -100, key: 'c' },
@@ -63,18 +68,31 @@ describe('esep verify', () => {
     expect(verify(db)).toEqual([{ invariant: 'invoice numbers gapless', account: null, detail: '2026: 2 invoices numbered 1..3' }]);
   });
 
-  it('finds an allocation larger than its payment', () => {
+  it('finds a correction larger than its entry, and one that names none (D-7)', () => {
     inTransaction(db, () =>
-      postEntries(db, [
-        { account: '1001', valueDate: '2026-11-01', kind: 'payment', amount: 100, key: 'p' },
-        { account: '1001', valueDate: '2026-11-01', kind: 'daily_fee', amount: -300, key: 'f' },
-      ]),
+      postWithPayments(db, [{ account: '1001', valueDate: '2026-11-01', kind: 'port_reservation', amount: -300, key: 'port' }]),
     );
-    const [p, f] = db.sqlite.prepare('SELECT id FROM ledger ORDER BY id').all() as { id: number }[];
-    db.sqlite.prepare(`INSERT INTO allocations (account, credit_entry_id, debit_entry_id, amount, as_of) VALUES ('1001', ?, ?, 200, '2026-11-01')`).run(p!.id, f!.id);
+    const [port] = db.sqlite.prepare('SELECT id FROM ledger ORDER BY id').all() as { id: number }[];
+    // the database refuses a reversal of 4,00 ₸ of a 3,00 ₸ port fee
+    expect(() =>
+      inTransaction(db, () => postWithPayments(db, [{ account: '1001', valueDate: '2026-11-01', kind: 'port_reservation', amount: 400, key: 'back', corrects: port!.id }])),
+    ).toThrow(/within what is left of the entry it corrects/);
+    // written past the trigger (as a tool with its own SQL could), verify names it
+    db.sqlite.exec('DROP TRIGGER ledger_links_check');
+    inTransaction(db, () => postWithPayments(db, [{ account: '1001', valueDate: '2026-11-01', kind: 'port_reservation', amount: 400, key: 'back', corrects: port!.id }]));
+    inTransaction(db, () => postWithPayments(db, [{ account: '1001', valueDate: '2026-11-02', kind: 'daily_fee', amount: 100, key: 'loose' }]));
+    const found = verify(db);
+    expect(found).toContainEqual({ invariant: 'no correction exceeds its entry', account: '1001', detail: `entry ${port!.id} of -3,00 ₸ is corrected by 4,00 ₸` });
+    expect(found).toContainEqual({ invariant: 'a correction names the entry it corrects', account: '1001', detail: `entry ${port!.id + 2} (daily_fee, 1,00 ₸) names none` });
+    expect(found).toContainEqual({ invariant: 'ledger is append-only', account: null, detail: 'trigger ledger_links_check is missing' });
+  });
+
+  it('finds a payment entry without its payment', () => {
+    inTransaction(db, () => postEntries(db, [{ account: '1001', valueDate: '2026-11-01', kind: 'payment', amount: 100, key: 'bare' }]));
     expect(verify(db)).toEqual([
-      { invariant: 'allocations never exceed the payment', account: '1001', detail: `entry ${p!.id} of 1,00 ₸ has 2,00 ₸ allocated` },
-    ]);
+      { invariant: 'every payment entry has its payment', account: '1001', detail: 'entry 1 names payment (none), which is not in the payments' },
+      { invariant: 'every payment applied exactly once', account: null, detail: expect.any(String) },
+    ].slice(0, 1));
   });
 
   it('finds more penalty days than the cap', () => {
@@ -86,7 +104,7 @@ describe('esep verify', () => {
       key: `pen:${i}`,
       invoiceId: 7,
     }));
-    inTransaction(db, () => postEntries(db, entries));
+    inTransaction(db, () => postWithPayments(db, entries));
     expect(verify(db)).toEqual([{ invariant: 'penalty days ≤ 30', account: '1001', detail: 'invoice 7 has 31 penalty days' }]);
   });
 
@@ -95,7 +113,7 @@ describe('esep verify', () => {
       .prepare(`INSERT INTO payments (identity, format, bank_ref, value_date, amount, account, status) VALUES ('g:1', 'generic', '1', '2026-11-01', 100, '1001', 'applied')`)
       .run();
     inTransaction(db, () =>
-      postEntries(db, [
+      postWithPayments(db, [
         { account: '1001', valueDate: '2026-11-01', kind: 'payment', amount: 100, key: 'x1', paymentId: 1 },
         { account: '1001', valueDate: '2026-11-01', kind: 'payment', amount: 100, key: 'x2', paymentId: 1 },
       ]),

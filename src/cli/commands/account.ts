@@ -24,6 +24,7 @@ export function accountJson(v: AccountView) {
     debt: toTengeString(v.debt),
     penalty_debt: toTengeString(v.penaltyDebt),
     prepayment: toTengeString(v.prepayment),
+    overdue_debt: toTengeString(v.overdueDebt),
     refund_due_on: a.refundDueOn,
     equipment_return_by: a.equipmentReturnBy,
     as_of: v.asOf,
@@ -80,6 +81,7 @@ function accountText(v: AccountView): string {
     `  debt        ${formatTenge(v.debt)}`,
     `  penalties   ${formatTenge(v.penaltyDebt)}`,
     `  prepayment  ${formatTenge(v.prepayment)}`,
+    `  overdue     ${formatTenge(v.overdueDebt)} (penalties and invoices past due, D-8)`,
   ];
   if (a.refundDueOn) lines.push(`  refund due  ${a.refundDueOn}`);
   if (a.equipmentReturnBy) lines.push(`  equipment back by ${a.equipmentReturnBy}`);
