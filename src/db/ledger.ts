@@ -188,3 +188,23 @@ export function spannedFactsOf(db: Db, account: string, through: IsoDate = '9999
     span: spanFrom === null ? null : { from: spanFrom, to: spanTo, days: spanDays, periodDays, name: spanName },
   }));
 }
+
+const POSTED_NET = `l.id, l.key, l.kind, l.value_date AS valueDate,
+  l.amount + COALESCE((SELECT SUM(c.amount) FROM ledger_links k JOIN ledger c ON c.id = k.entry_id WHERE k.corrects_id = l.id), 0) AS net,
+  (SELECT COUNT(*) FROM ledger_links k WHERE k.corrects_id = l.id) AS corrections`;
+
+/** Charges as posted, each with what its corrections (D-7) have left of it: those with the given keys. */
+export function chargesByKey(db: Db, keys: readonly string[]): { id: number; key: string; kind: EntryKind; valueDate: IsoDate; net: Tiyn; corrections: number }[] {
+  if (keys.length === 0) return [];
+  return db.sqlite.prepare(`SELECT ${POSTED_NET} FROM ledger l WHERE l.key IN (${keys.map(() => '?').join(', ')}) AND l.amount < 0`).all(...keys) as ReturnType<typeof chargesByKey>;
+}
+
+/** An account's charges of the given kinds dated from `from` to `to`, each with what its corrections have left of it. */
+export function chargesDated(db: Db, account: string, kinds: readonly EntryKind[], from: IsoDate, to: IsoDate): ReturnType<typeof chargesByKey> {
+  return db.sqlite
+    .prepare(
+      `SELECT ${POSTED_NET} FROM ledger l WHERE l.account = ? AND l.value_date BETWEEN ? AND ? AND l.amount < 0
+          AND l.kind IN (${kinds.map(() => '?').join(', ')}) AND NOT EXISTS (SELECT 1 FROM ledger_links k WHERE k.entry_id = l.id)`,
+    )
+    .all(account, from, to, ...kinds) as ReturnType<typeof chargesByKey>;
+}

@@ -1,5 +1,6 @@
 // Corrections an operator makes by hand, and the contract's limits on them.
 import type { AccessCause } from './accounts.js';
+import type { WorkingCalendar } from './calendar.js';
 import { addDays, addMonths, eachDay, periodOf, type IsoDate, type Period } from './dates.js';
 import type { Tiyn } from './money.js';
 import { summarise } from './allocation.js';
@@ -108,4 +109,16 @@ export function lowestBalanceFrom(entries: readonly { valueDate: IsoDate; amount
     if (balance < lowest.balance) lowest = { balance, on: day };
   }
   return lowest;
+}
+
+/** cl. 17.4: the refund is due 10 working days after termination. */
+export const REFUND_WORKING_DAYS = 10;
+
+/**
+ * cl. 17.4: when a positive balance after a termination by the subscriber is due. A termination
+ * recorded for a past date (the request came in late) counts the 10 working days from the day it is
+ * recorded, so the deadline is never already past when it is set.
+ */
+export function refundDueOn(calendar: Pick<WorkingCalendar, 'addWorkingDays'>, terminatedOn: IsoDate, recordedOn: IsoDate = terminatedOn): IsoDate {
+  return calendar.addWorkingDays(recordedOn > terminatedOn ? recordedOn : terminatedOn, REFUND_WORKING_DAYS);
 }

@@ -1,7 +1,7 @@
 // Suspension for debt and termination by the operator (cl. 23.5, 23.6, 22.10; D-5).
-import { addDays, addMonths, nextPeriod, type IsoDate } from './dates.js';
-import type { Entry } from './entries.js';
-import { Allocator, replayOrder } from './allocation.js';
+import { addDays, addMonths, nextPeriod, type IsoDate, type Period } from './dates.js';
+import { invoicePeriodOf, type Entry, type EntryKind } from './entries.js';
+import { allocate, Allocator, replayOrder } from './allocation.js';
 import { unpaidByInvoice, unpaidPrincipalAtStart, type PenaltyInvoice } from './penalty.js';
 import type { Tiyn } from './money.js';
 
@@ -85,4 +85,64 @@ export function twoConsecutiveOverdue(entries: readonly Entry[], invoices: reado
  */
 export function fundsSuspensionExpires(suspendedSince: IsoDate): IsoDate {
   return addMonths(suspendedSince, 2);
+}
+
+/** One line of the debt demand (cl. 23.8): an invoice's unpaid principal, a charge not invoiced yet, or an invoice's unpaid penalties. */
+export type DemandLine =
+  | { what: 'invoice'; invoiceId: number; period: Period; amount: Tiyn }
+  | { what: 'uninvoiced'; period: Period; kind: EntryKind; amount: Tiyn }
+  | { what: 'penalties'; invoiceId: number | null; amount: Tiyn };
+
+export interface DebtDemand {
+  lines: DemandLine[];
+  principal: Tiyn;
+  penalties: Tiyn;
+  /** What is demanded; 0: a notice of termination without a demand. */
+  total: Tiyn;
+}
+
+/**
+ * cl. 23.8, the debt demand: the whole debt at the end of `day` (the termination date), every credit
+ * dated to it counted, broken down: each invoice's unpaid principal, the charges of periods not
+ * invoiced yet by kind (the final period's service to the termination, charged at termination,
+ * D-10), and the unpaid penalties of each invoice.
+ */
+export function debtDemand(entries: readonly (Entry & { invoiceId?: number | null })[], invoices: readonly PenaltyInvoice[], day: IsoDate): DebtDemand {
+  const upToDay = entries.filter((e) => e.valueDate <= day);
+  const { unpaid } = allocate(upToDay);
+  const invoiced = new Map(invoices.map((i) => [i.period, i] as const));
+  const byInvoice = new Map<number, Tiyn>();
+  const uninvoiced = new Map<string, { period: Period; kind: EntryKind; amount: Tiyn }>();
+  const penaltiesOf = new Map<number | null, Tiyn>();
+  for (const e of upToDay) {
+    const left = unpaid.get(e.id);
+    if (!left) continue;
+    if (e.kind === 'penalty') {
+      const id = e.invoiceId ?? null;
+      penaltiesOf.set(id, (penaltiesOf.get(id) ?? 0) + left);
+      continue;
+    }
+    const period = invoicePeriodOf(e);
+    const inv = invoiced.get(period);
+    if (inv) byInvoice.set(inv.id, (byInvoice.get(inv.id) ?? 0) + left);
+    else {
+      const k = `${period}|${e.kind}`;
+      const line = uninvoiced.get(k) ?? { period, kind: e.kind, amount: 0 };
+      line.amount += left;
+      uninvoiced.set(k, line);
+    }
+  }
+  const lines: DemandLine[] = [];
+  for (const inv of [...invoices].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0))) {
+    const amount = byInvoice.get(inv.id);
+    if (amount) lines.push({ what: 'invoice', invoiceId: inv.id, period: inv.period, amount });
+  }
+  for (const l of [...uninvoiced.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : a.kind < b.kind ? -1 : 1))) lines.push({ what: 'uninvoiced', ...l });
+  let penalties = 0;
+  for (const [invoiceId, amount] of penaltiesOf) {
+    lines.push({ what: 'penalties', invoiceId, amount });
+    penalties += amount;
+  }
+  const principal = lines.reduce((s, l) => (l.what === 'penalties' ? s : s + l.amount), 0);
+  return { lines, principal, penalties, total: principal + penalties };
 }

@@ -4,7 +4,7 @@
 // (idempotency keys make "what exists" a no-op) and stores the figures. No IO, no clock.
 import { addDays, daysInMonth, eachDay, firstDayOf, lastDayOf, maxDate, minDate, nextPeriod, periodOf, type IsoDate, type Period } from './dates.js';
 import { DAILY_KINDS, ENTRY_KINDS, INVOICE_LINE_ORDER, MONEY_KINDS, type EntryKind, type ServiceSpan } from './entries.js';
-import { installationKey, monthlyFeeKey, thirdPartyKey } from './keys.js';
+import { installationKey, monthEndCorrectionKey, monthlyFeeKey, thirdPartyKey } from './keys.js';
 import { mulDivRound, type Tiyn } from './money.js';
 
 export type Method = 'advance' | 'credit';
@@ -25,9 +25,78 @@ export type PriceOn = (day: IsoDate) => PriceVersion;
 // ---------------------------------------------------------------------------------------------
 // Days of service
 
-/** An account is invoiced for P when it was connected by P's last day and not terminated by its first. */
+/** An account is served in P when it was connected by P's last day and not terminated by its first. */
 export function activeInPeriod(period: Period, connectedOn: IsoDate, terminatedOn: IsoDate | null): boolean {
   return connectedOn <= lastDayOf(period) && (terminatedOn === null || terminatedOn > firstDayOf(period));
+}
+
+/** `activeInPeriod` as SQL over `accounts a`, with @first and @last the period's first and last days. */
+export const ACTIVE_IN_PERIOD_SQL = `a.connected_on <= @last AND (a.terminated_on IS NULL OR a.terminated_on > @first)`;
+
+/**
+ * Whether P gets an invoice for an account (cl. 13, D-9): it was served in P, or a charge is dated in
+ * P even though it was terminated before (equipment not returned, back-billing): that charge reaches
+ * a document, is due like any other and accrues penalties like any other.
+ */
+export function invoicedInPeriod(period: Period, connectedOn: IsoDate, terminatedOn: IsoDate | null, chargedInPeriod: boolean): boolean {
+  return activeInPeriod(period, connectedOn, terminatedOn) || chargedInPeriod;
+}
+
+/**
+ * `invoicedInPeriod` as SQL over `accounts a`, with @first and @last the period's first and last days
+ * (the invoice job's pager; test/domain/invoice.test.ts checks it against the function).
+ */
+export const INVOICED_IN_PERIOD_SQL = `((${ACTIVE_IN_PERIOD_SQL})
+  OR EXISTS (SELECT 1 FROM ledger l WHERE l.account = a.account AND l.value_date BETWEEN @first AND @last AND l.amount < 0
+                AND l.kind NOT IN (${[...MONEY_KINDS].map((k) => `'${k}'`).join(', ')})))`;
+
+/** A charge of P's month-end (or the installation) as posted: its entry, and what corrections naming it have left of it (D-7). */
+export interface PostedMonthEnd {
+  id: number;
+  key: string;
+  kind: EntryKind;
+  valueDate: IsoDate;
+  /** The entry's amount net of its corrections (≤ 0). */
+  net: Tiyn;
+  /** How many corrections name it already. */
+  corrections: number;
+}
+
+export interface MonthEndCorrection {
+  corrects: number;
+  kind: EntryKind;
+  valueDate: IsoDate;
+  /** > 0: what is credited back. */
+  amount: Tiyn;
+  key: string;
+}
+
+/**
+ * What to post so that month-end's charges of P are what the facts say now (Kill Bill's generator):
+ * the charges not posted yet, and for a charge posted larger than it should be (the account was
+ * terminated since, inside the charged days, D-10 and issue 8 of the money model) a correction
+ * naming it for the days from the termination (D-7). `posted`: the account's month-end charges and
+ * installation by key; `periodCharges`: those of them dated in P. A charge never grows back: a fee
+ * that should be larger than posted is an error.
+ */
+export function monthEndDifferences(
+  wanted: readonly MonthEndCharge[],
+  posted: ReadonlyMap<string, PostedMonthEnd>,
+  periodCharges: readonly PostedMonthEnd[],
+): { post: MonthEndCharge[]; corrections: MonthEndCorrection[] } {
+  const post: MonthEndCharge[] = [];
+  const corrections: MonthEndCorrection[] = [];
+  const correct = (p: PostedMonthEnd, amount: Tiyn) =>
+    corrections.push({ corrects: p.id, kind: p.kind, valueDate: p.valueDate, amount, key: monthEndCorrectionKey(p.key, p.corrections + 1) });
+  const wantedKeys = new Set(wanted.map((w) => w.key));
+  for (const w of wanted) {
+    const p = posted.get(w.key);
+    if (!p) post.push(w);
+    else if (p.net < w.amount) correct(p, w.amount - p.net);
+    else if (p.net > w.amount) throw new Error(`${w.key}: ${-w.amount} tiyn due but ${-p.net} posted; a month-end charge is never increased after it is posted`);
+  }
+  for (const p of periodCharges) if (!wantedKeys.has(p.key) && p.net < 0 && (p.kind === 'monthly_fee' || p.kind === 'third_party')) correct(p, -p.net);
+  return { post, corrections };
 }
 
 /**

@@ -25,6 +25,9 @@ export const monthlyFeeKey = (account: string, period: Period, segmentFrom?: Iso
 export const thirdPartyKey = (account: string, period: Period, segmentFrom?: IsoDate) =>
   segmentFrom === undefined ? `third_party:${account}:${period}` : `third_party:${account}:${period}:${segmentFrom}`;
 
+/** D-7, D-10: the n-th correction of a month-end charge (the days from a termination credited back). */
+export const monthEndCorrectionKey = (chargeKey: string, n: number) => `${chargeKey}:corr:${n}`;
+
 /** cl. 23.7, D-4: the n-th entry posted for an invoice's penalty of a day (1: the charge, later: corrections). */
 export const penaltyKey = (invoiceId: number, day: IsoDate, n: number) => `penalty:${invoiceId}:${day}:${n}`;
 

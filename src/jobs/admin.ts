@@ -11,7 +11,7 @@ import { factsOf, postEntries, spannedFactsOf, type NewEntry } from '../db/ledge
 import { leftToCorrect } from '../domain/entries.js';
 import { backbillKey, recalcKey } from '../domain/keys.js';
 import { allTariffs, allPrices } from '../db/tariffs.js';
-import { backbillAllowed, debtOnTermination, debtSuspensions, earliestEffective, effectiveNotPast, firstUnchargedDay, noticeGiven, within, type Charged } from '../domain/adjustments.js';
+import { backbillAllowed, debtOnTermination, refundDueOn, debtSuspensions, earliestEffective, effectiveNotPast, firstUnchargedDay, noticeGiven, within, type Charged } from '../domain/adjustments.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { dailyFee } from '../domain/daily-fee.js';
 import { addMonths, eachDay, periodOf, type IsoDate } from '../domain/dates.js';
@@ -240,10 +240,10 @@ export function returnEquipment(db: Db, account: string, serial: string, date: I
   });
 }
 
-function finishSubscriberTermination(db: Db, account: string, date: IsoDate, calendar: WorkingCalendar): void {
+function finishSubscriberTermination(db: Db, account: string, date: IsoDate, calendar: WorkingCalendar, recordedOn: IsoDate = date): void {
   terminateAccount(db, { account, date, reason: 'at the subscriber\u2019s request (cl. 10, 24.6)', by: 'subscriber', calendar, runId: null });
   // cl. 17.4: a positive balance is paid out within 10 working days of the termination
-  db.sqlite.prepare('UPDATE accounts SET refund_due_on = ?, termination_requested_on = NULL WHERE account = ?').run(calendar.addWorkingDays(date, 10), account);
+  db.sqlite.prepare('UPDATE accounts SET refund_due_on = ?, termination_requested_on = NULL WHERE account = ?').run(refundDueOn(calendar, date, recordedOn), account);
 }
 
 /** `despiteDebt`: the debt owed on the date when the termination was recorded with it (D-11, --despite-debt). */
@@ -257,19 +257,40 @@ export type SubscriberTermination =
  * recorded and `esep equipment return` completes the termination. While debt is owed on `date` the
  * request is refused, naming it (D-11), unless `despiteDebt`: the accountant records it anyway.
  */
+const UNDO = Symbol('undo');
+
+/** Runs `work` in a savepoint of the current transaction and undoes everything it wrote; returns what it returned. */
+function undone<T>(db: Db, work: () => T): T {
+  let out: T | undefined;
+  try {
+    db.sqlite.transaction(() => {
+      out = work();
+      throw UNDO;
+    })();
+  } catch (err) {
+    if (err !== UNDO) throw err;
+  }
+  return out as T;
+}
+
 export function terminateBySubscriber(
   db: Db,
   account: string,
   date: IsoDate,
   calendar: WorkingCalendar,
-  options: { despiteDebt?: boolean } = {},
+  options: { despiteDebt?: boolean; recordedOn?: IsoDate } = {},
 ): SubscriberTermination {
   const a = findAccount(db, account) ?? refuse('ACCOUNT', `no account "${account}"`);
   if (a.status === 'terminated') refuse('ACCOUNT', `account ${account} was terminated on ${a.terminatedOn}`);
   if (date < a.connectedOn) refuse('--date', `account ${account} was connected on ${a.connectedOn}`);
   const startedAt = nowIso();
   return inTransaction(db, () => {
-    const owed = debtOnTermination(factsOf(db, account), date);
+    // the debt to the date with every charge to it, the final period's fee included (D-10): what a
+    // termination on that date leaves owed, found by terminating in a savepoint that is undone
+    const owed = undone(db, () => {
+      finishSubscriberTermination(db, account, date, calendar);
+      return debtOnTermination(factsOf(db, account), date);
+    });
     if (owed.total > 0 && !options.despiteDebt) {
       refuse(
         'ACCOUNT',
@@ -285,7 +306,7 @@ export function terminateBySubscriber(
       db.sqlite.prepare('UPDATE accounts SET termination_requested_on = ? WHERE account = ?').run(date, account);
       result = { state: 'waiting-for-equipment', serials: out };
     } else {
-      finishSubscriberTermination(db, account, date, calendar);
+      finishSubscriberTermination(db, account, date, calendar, options.recordedOn);
       result = { state: 'terminated', date };
     }
     if (owed.total > 0) result.despiteDebt = owed.total;

@@ -7,13 +7,15 @@ import { invoicesOf } from '../db/invoices.js';
 import { nowIso, type Counts } from '../db/journal.js';
 import { FACT_COLUMNS, FACT_JOIN, factsOf, postEntries, type LedgerFact } from '../db/ledger.js';
 import type { AccountState } from '../domain/accounts.js';
-import { leftToCorrect, STOPPED_BY_TERMINATION } from '../domain/entries.js';
+import { DAILY_KINDS, leftToCorrect, STOPPED_BY_TERMINATION } from '../domain/entries.js';
+import type { Method } from '../domain/invoice.js';
+import { settleMonthEnd } from './invoices.js';
 import { equipmentChargeKey, terminationReversalKey } from '../domain/keys.js';
 import { getOperator } from '../db/operator.js';
 import { fundsSuspensionExpires, overdueOn, twoConsecutiveOverdue } from '../domain/collection.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
-import { addDays, type IsoDate } from '../domain/dates.js';
-import { batchSize } from './debit.js';
+import { addDays, nextPeriod, periodOf, type IsoDate } from '../domain/dates.js';
+import { batchSize, TariffBook } from './debit.js';
 import { accountPages, runJob, type JobResult, type Progress } from './runner.js';
 
 export interface DayJobOptions {
@@ -112,7 +114,9 @@ export function terminateAccount(
   db: Db,
   t: Termination & { by: 'operator' | 'subscriber'; calendar: WorkingCalendar; runId: number | null },
 ): void {
-  const state = db.sqlite.prepare('SELECT status, suspend_reason AS suspendReason FROM accounts WHERE account = ?').get(t.account) as AccountState;
+  const state = db.sqlite
+    .prepare('SELECT status, suspend_reason AS suspendReason, method, tariff_code AS tariffCode, connected_on AS connectedOn FROM accounts WHERE account = ?')
+    .get(t.account) as AccountState & { method: Method; tariffCode: string; connectedOn: IsoDate };
   const next = applyTransition(db, t.account, state, { event: 'terminate', cause: t.by }, { at: nowIso(), valueDate: t.date, reason: t.reason, runId: t.runId });
   if (!next) return;
   db.sqlite
@@ -130,7 +134,7 @@ export function terminateAccount(
   postEntries(
     db,
     rows
-      .filter((r) => STOPPED_BY_TERMINATION.includes(r.kind) && left.has(r.id))
+      .filter((r) => STOPPED_BY_TERMINATION.includes(r.kind) && DAILY_KINDS.has(r.kind) && left.has(r.id))
       .map((r) => ({
         account: t.account,
         valueDate: r.valueDate,
@@ -142,6 +146,14 @@ export function terminateAccount(
         memo: 'charges stop from the termination date (cl. 23.6)',
       })),
   );
+  // D-10: the final period's prorated fees (a credit account's monthly fee, a bundle) are posted now,
+  // not at month-end, so the debt and a refund are what they are after every charge to the
+  // termination date; a period already charged past it gets the days from it credited back (D-7).
+  const book = TariffBook.load(db);
+  const account = { account: t.account, method: state.method, tariffCode: state.tariffCode, connectedOn: state.connectedOn, terminatedOn: t.date };
+  const lastServed = t.date > state.connectedOn ? addDays(t.date, -1) : t.date;
+  const latestCharged = rows.filter((r) => r.kind === 'monthly_fee' || r.kind === 'third_party').reduce((m, r) => (r.valueDate > m ? r.valueDate : m), lastServed);
+  for (let period = periodOf(lastServed); period <= periodOf(latestCharged); period = nextPeriod(period)) settleMonthEnd(db, book, account, period, t.runId);
 }
 
 export async function runTerminate(db: Db, options: TerminateOptions): Promise<JobResult> {

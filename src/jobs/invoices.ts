@@ -17,12 +17,12 @@ import { once } from 'node:events';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/connection.js';
 import type { Counts } from '../db/journal.js';
-import { spannedFactsOf, postEntries } from '../db/ledger.js';
+import { chargesByKey, chargesDated, KeyConflictError, spannedFactsOf, postEntries } from '../db/ledger.js';
 import { getOperator, type OperatorRow } from '../db/operator.js';
 import { firstDayOf, lastDayOf, nextPeriod, type IsoDate, type Period } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
 import {
-  activeInPeriod,
+  ACTIVE_IN_PERIOD_SQL,
   defaultIssueDate,
   dueDate,
   invoiceFigures,
@@ -31,6 +31,8 @@ import {
   issueDateProblem,
   monthCost,
   monthEndCharges,
+  monthEndDifferences,
+  INVOICED_IN_PERIOD_SQL,
   type InvoiceFigures,
   type LedgerFact,
   type Method,
@@ -83,7 +85,7 @@ export interface InvoiceRunResult extends JobResult {
   failures: RenderFailure[];
 }
 
-interface MonthEndAccount {
+export interface MonthEndAccount {
   account: string;
   method: Method;
   tariffCode: string;
@@ -114,7 +116,7 @@ interface InvoiceRow extends StoredFigures {
 
 type StoredFigures = Omit<InvoiceFigures, 'lines' | 'paymentLines' | 'penaltyLines'>;
 
-const ACTIVE = `a.connected_on <= @last AND (a.terminated_on IS NULL OR a.terminated_on > @first)`;
+const ACTIVE = ACTIVE_IN_PERIOD_SQL;
 
 function priceResolver(book: TariffBook, tariffCode: string): PriceOn {
   return (day) => {
@@ -127,6 +129,76 @@ function priceResolver(book: TariffBook, tariffCode: string): PriceOn {
       thirdPartyName: p.thirdPartyName,
     };
   };
+}
+
+/**
+ * Posts what month-end should have charged an account for P (domain monthEndCharges) and is not on
+ * the ledger yet; a charge posted larger than the facts now say (the account was terminated inside
+ * its days since) gets a correction naming it (D-7, D-10). Used by month-end and by termination,
+ * which posts the final period's fee at once. Inside the caller's transaction.
+ */
+export function settleMonthEnd(
+  db: Db,
+  book: TariffBook,
+  a: MonthEndAccount,
+  period: Period,
+  runId: number | null,
+): { charges: number; chargedTiyn: Tiyn; corrections: number } {
+  const first = firstDayOf(period);
+  const last = lastDayOf(period);
+  const wanted = monthEndCharges({
+    account: a.account,
+    method: a.method,
+    period,
+    connectedOn: a.connectedOn,
+    terminatedOn: a.terminatedOn,
+    priceOn: priceResolver(book, a.tariffCode),
+    advanceFeeDays: a.method === 'advance' ? advanceFeeDays(db, a.account, first, last) : undefined,
+  });
+  const out = { charges: 0, chargedTiyn: 0, corrections: 0 };
+  let changed = false;
+  for (const c of wanted) {
+    try {
+      // A key that exists with the same facts (a rerun, or the daily debit's installation) posts nothing.
+      if (postEntries(db, [{ account: a.account, valueDate: c.valueDate, kind: c.kind, amount: c.amount, key: c.key, memo: c.memo, span: c.span, runId }]) === 1) {
+        out.charges++;
+        out.chargedTiyn += -c.amount;
+      }
+    } catch (err) {
+      if (!(err instanceof KeyConflictError)) throw err;
+      changed = true;
+    }
+  }
+  if (!changed && a.terminatedOn === null) return out;
+  const posted = new Map(chargesByKey(db, wanted.map((w) => w.key)).map((p) => [p.key, p] as const));
+  const { post, corrections } = monthEndDifferences(wanted, posted, chargesDated(db, a.account, ['monthly_fee', 'third_party'], first, last));
+  if (post.length > 0) throw new Error(`account ${a.account}: month-end charges of ${period} not posted: ${post.map((p) => p.key).join(', ')}`);
+  out.corrections += postEntries(
+    db,
+    corrections.map((c) => ({
+      account: a.account,
+      valueDate: c.valueDate,
+      kind: c.kind,
+      amount: c.amount,
+      key: c.key,
+      corrects: c.corrects,
+      runId,
+      memo: `days from the termination on ${a.terminatedOn} credited back (cl. 23.6, 22.15)`,
+    })),
+  );
+  return out;
+}
+
+/** Advance accounts: the days of P on which the daily debit charged a daily fee (served, not suspended for funds). */
+function advanceFeeDays(db: Db, account: string, first: IsoDate, last: IsoDate): IsoDate[] {
+  return (
+    db.sqlite
+      .prepare(
+        `SELECT value_date AS day FROM ledger WHERE account = ? AND kind = 'daily_fee' AND value_date BETWEEN ? AND ?
+          GROUP BY value_date HAVING SUM(amount) < 0 ORDER BY value_date`,
+      )
+      .all(account, first, last) as { day: IsoDate }[]
+  ).map((r) => r.day);
 }
 
 /** The checks made before anything is written: bad input, exit 2. */
@@ -163,7 +235,6 @@ function refuseUnready(db: Db, period: Period, issuedOn: IsoDate, reissue: boole
 }
 
 class Issuer {
-  private readonly first: IsoDate;
   private readonly last: IsoDate;
   private readonly year: number;
   private readonly dueOn: IsoDate;
@@ -177,15 +248,10 @@ class Issuer {
     private readonly prefix: string,
     private readonly runId: number | null,
   ) {
-    this.first = firstDayOf(period);
     this.last = lastDayOf(period);
     this.year = Number(issuedOn.slice(0, 4));
     this.dueOn = dueDate(issuedOn);
     this.q = {
-      feeDays: db.sqlite.prepare(
-        `SELECT value_date AS day FROM ledger WHERE account = ? AND kind = 'daily_fee' AND value_date BETWEEN ? AND ?
-          GROUP BY value_date HAVING SUM(amount) < 0 ORDER BY value_date`,
-      ),
       maxLedgerId: db.sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM ledger'),
       maxSeq: db.sqlite.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM invoices WHERE year = ?'),
       insert: db.sqlite.prepare(
@@ -201,24 +267,10 @@ class Issuer {
   issue(accounts: readonly MonthEndAccount[]): Counts {
     const counts: Counts = { accounts: accounts.length, charges: 0, charged_tiyn: 0, invoices: 0 };
     for (const a of accounts) {
-      const priceOn = priceResolver(this.book, a.tariffCode);
-      const wanted = monthEndCharges({
-        account: a.account,
-        method: a.method,
-        period: this.period,
-        connectedOn: a.connectedOn,
-        terminatedOn: a.terminatedOn,
-        priceOn,
-        advanceFeeDays: a.method === 'advance' ? this.advanceFeeDays(a) : undefined,
-      });
-      for (const c of wanted) {
-        const entry = { account: a.account, valueDate: c.valueDate, kind: c.kind, amount: c.amount, key: c.key, memo: c.memo, span: c.span, runId: this.runId };
-        // A key that exists (a rerun, or the daily debit's installation) posts nothing.
-        if (postEntries(this.db, [entry]) === 1) {
-          counts.charges!++;
-          counts.charged_tiyn! += -c.amount;
-        }
-      }
+      const posted = settleMonthEnd(this.db, this.book, a, this.period, this.runId);
+      counts.charges! += posted.charges;
+      counts.charged_tiyn! += posted.chargedTiyn;
+      if (posted.corrections > 0) counts.corrections = (counts.corrections ?? 0) + posted.corrections;
     }
     // Figures from the ledger as it stands after this batch's postings; the invoice remembers how far it read.
     const ledgerThrough = (this.q.maxLedgerId.get() as { id: number }).id;
@@ -250,10 +302,6 @@ class Issuer {
       counts.invoices!++;
     }
     return counts;
-  }
-
-  private advanceFeeDays(a: MonthEndAccount): IsoDate[] {
-    return (this.q.feeDays.all(a.account, this.first, this.last) as { day: IsoDate }[]).map((r) => r.day);
   }
 
   figures(a: { account: string; method: Method; tariffCode: string; connectedOn: IsoDate; terminatedOn: IsoDate | null }, ledgerThrough: number): InvoiceFigures & { nextMonthCost: Tiyn } {
@@ -395,7 +443,8 @@ export async function runInvoices(db: Db, options: InvoiceRunOptions): Promise<I
     // 1. Issue
     if (!reissue) {
       const issuer = new Issuer(db, book, period, issuedOn, operator.invoicePrefix, ctx.runId);
-      const pending = `${ACTIVE} AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account = a.account AND i.period = @period)`;
+      // D-9: every account served in P, and every account with a charge dated in P though terminated before it
+      const pending = `${INVOICED_IN_PERIOD_SQL} AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account = a.account AND i.period = @period)`;
       const total = (db.sqlite.prepare(`SELECT COUNT(*) AS n FROM accounts a WHERE ${pending}`).get({ first, last, period }) as { n: number }).n;
       ctx.progress.start(total, `invoices ${period}: issue`);
       const page = db.sqlite.prepare(
@@ -407,7 +456,6 @@ export async function runInvoices(db: Db, options: InvoiceRunOptions): Promise<I
       for (;;) {
         const rows = page.all({ first, last, period, after, limit: size }) as MonthEndAccount[];
         if (rows.length === 0) break;
-        for (const r of rows) if (!activeInPeriod(period, r.connectedOn, r.terminatedOn)) throw new Error(`account ${r.account} is not active in ${period}`);
         ctx.batch(() => issuer.issue(rows));
         ctx.progress.increment(rows.length);
         after = rows[rows.length - 1]!.account;

@@ -9,13 +9,14 @@ import { journalRun, nowIso } from '../db/journal.js';
 import { factsOf } from '../db/ledger.js';
 import { getOperator } from '../db/operator.js';
 import { inTransaction } from '../db/connection.js';
-import { summarise } from '../domain/allocation.js';
+import { debtDemand, type DebtDemand } from '../domain/collection.js';
+import { invoicesOf, type AccountInvoice } from '../db/invoices.js';
 import { addDays, type IsoDate } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
 import { formatTenge, toTengeString, type Tiyn } from '../domain/money.js';
 import { amountInWordsKk, amountInWordsRu } from '../domain/words.js';
 import { toExcelCsv } from '../io/csv.js';
-import { displayDate, loadTemplate, renderTemplatePdf, writeFileAtomically } from '../io/pdf/render.js';
+import { displayDate, loadTemplate, renderTemplatePdf, writeFileAtomically, type InvoiceTemplate, type ListRows } from '../io/pdf/render.js';
 import { PROJECT_ROOT } from '../db/connection.js';
 
 export const NOTICE_TEMPLATE = path.join(PROJECT_ROOT, 'templates', 'notice.json');
@@ -40,29 +41,50 @@ function reasons(method: 'advance' | 'credit'): { kk: string; ru: string } {
   return { kk: 'дербес шотта қаражат болмауына байланысты қызмет екі ай бойы тоқтатылды', ru: 'оказание услуг приостановлено два месяца подряд из-за отсутствия средств на лицевом счёте' };
 }
 
+const monthOf = (period: string) => `${period.slice(5, 7)}.${period.slice(0, 4)}`;
+
+/** The demand's breakdown as the notice prints it (cl. 23.8): by invoice and kind, Kazakh with Russian. */
+function demandRows(demand: DebtDemand, invoices: readonly AccountInvoice[], t: InvoiceTemplate): ListRows {
+  const number = (id: number | null) => invoices.find((i) => i.id === id)?.number ?? '—';
+  return demand.lines.map((l) => {
+    const label =
+      l.what === 'invoice'
+        ? `Шот / Счёт ${number(l.invoiceId)} (${monthOf(l.period)}): негізгі борыш / основной долг`
+        : l.what === 'uninvoiced'
+          ? `${monthOf(l.period)}, шот әлі берілмеген / счёт ещё не выставлен: ${t.kinds[l.kind] ?? l.kind}`
+          : `${t.kinds.penalty ?? 'penalty'}, шот / счёт ${number(l.invoiceId)} (23.7-т. / п. 23.7)`;
+    return { label, value: formatTenge(l.amount) };
+  });
+}
+
 /**
- * Writes the notice of every termination by the operator since `since` that has none yet, and the
+ * Writes the notice of every termination by the operator since `since` that has none yet (and of a
+ * termination at the subscriber's request recorded despite a debt), and the
  * mailing CSV of each day that got one. Returns the notices written.
  */
 export async function writeTerminationNotices(db: Db, dir: string, since: IsoDate): Promise<NoticeRow[]> {
   const operator = getOperator(db);
   const due = db.sqlite
     .prepare(
-      `SELECT e.account, e.value_date AS day FROM access_events e
+      `SELECT e.account, e.value_date AS day, a.terminated_by AS terminatedBy FROM access_events e
         JOIN accounts a ON a.account = e.account
-        WHERE e.event = 'terminate' AND a.terminated_by = 'operator' AND e.value_date >= ?
+        WHERE e.event = 'terminate' AND e.value_date >= ?
           AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.account = e.account AND n.kind = 'termination' AND n.issued_on = e.value_date)
         ORDER BY e.value_date, e.account`,
     )
-    .all(since) as { account: string; day: IsoDate }[];
+    .all(since) as { account: string; day: IsoDate; terminatedBy: 'operator' | 'subscriber' }[];
   if (due.length === 0) return [];
   if (!operator) throw new InputError('no operator requisites: run `esep import operator FILE.json` or set them in the configuration');
   const template = loadTemplate(NOTICE_TEMPLATE);
   const written: NoticeRow[] = [];
   for (const n of due) {
     const a = findAccount(db, n.account)!;
-    const s = summarise(factsOf(db, n.account), n.day);
-    const debt = s.debt + s.penaltyDebt;
+    const invoices = invoicesOf(db, n.account);
+    const demand = debtDemand(factsOf(db, n.account), invoices, n.day);
+    // a termination by the operator always gets its notice; one at the subscriber's request only when
+    // it was recorded despite a debt (D-11): then the debt demand follows as for the operator's
+    if (n.terminatedBy === 'subscriber' && demand.total === 0) continue;
+    const debt = demand.total;
     const why = reasons(a.method);
     const values: Record<string, string> = {
       notice_date: displayDate(n.day),
@@ -83,8 +105,11 @@ export async function writeTerminationNotices(db: Db, dir: string, since: IsoDat
       terminated_on: displayDate(n.day),
       reason_kk: why.kk,
       reason_ru: why.ru,
-      principal: formatTenge(s.debt),
-      penalties: formatTenge(s.penaltyDebt),
+      by_operator: n.terminatedBy === 'operator' ? 'yes' : '',
+      by_subscriber: n.terminatedBy === 'subscriber' ? 'yes' : '',
+      demand: debt > 0 ? 'yes' : '',
+      principal: formatTenge(demand.principal),
+      penalties: formatTenge(demand.penalties),
       debt: formatTenge(debt),
       debt_words_kk: amountInWordsKk(debt),
       debt_words_ru: amountInWordsRu(debt),
@@ -97,9 +122,9 @@ export async function writeTerminationNotices(db: Db, dir: string, since: IsoDat
       author: operator.name,
       subject: `Шартты бұзу / Расторжение договора, ${a.account}`,
       createdOn: n.day,
-    });
+    }, undefined, { debt_lines: demandRows(demand, invoices, template) });
     await writeFileAtomically(file, pdf);
-    const row: NoticeRow = { account: a.account, issuedOn: n.day, debt, penaltyDebt: s.penaltyDebt, equipmentReturnBy: a.equipmentReturnBy, file };
+    const row: NoticeRow = { account: a.account, issuedOn: n.day, debt, penaltyDebt: demand.penalties, equipmentReturnBy: a.equipmentReturnBy, file };
     inTransaction(db, () => {
       db.sqlite
         .prepare(

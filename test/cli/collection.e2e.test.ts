@@ -95,11 +95,12 @@ describe('run day', () => {
     expect(recalc.code).toBe(2);
     expect(recalc.stderr).toContain('--to: 2026-11-01 is not charged yet (account 2001 has no monthly fee for 2026-11 yet: it is charged at month-end)');
     expect(worldSnapshot(db)).toEqual(before);
-    // 2001 owes October's 5 000 ₸ and 3 days of penalties: a termination at the subscriber's request is refused (D-11)
+    // 2001 owes October's 5 000 ₸ and 3 days of penalties, and a termination on 28 Nov would charge
+    // 1–27 Nov at once (D-10): round(5 000 × 27/30) = 4 500; 5 000 + 4 500 + 75 = 9 575 ₸: refused (D-11)
     const leave = esep(db, 'account', 'terminate', '2001', '--by', 'subscriber', '--date', '2026-11-28');
     expect(leave.code).toBe(2);
     expect(leave.stderr).toBe(
-      'esep: refused, nothing was changed:\n  ACCOUNT: account 2001 owes 5 075,00 ₸ on 2026-11-28 (unpaid charges 5 000,00 ₸, penalties 75,00 ₸): ' +
+      'esep: refused, nothing was changed:\n  ACCOUNT: account 2001 owes 9 575,00 ₸ on 2026-11-28 (unpaid charges 9 500,00 ₸, penalties 75,00 ₸): ' +
         'the subscriber may terminate once the debt to that date is paid (cl. 10, 22.15, D-11); --despite-debt records the termination anyway\n',
     );
     expect(worldSnapshot(db)).toEqual(before);
@@ -113,11 +114,14 @@ describe('run day', () => {
 
   it('records a termination at the subscriber\u2019s request despite the debt with --despite-debt', () => {
     const r = esepJson<Record<string, unknown>>(db, 'account', 'terminate', '2001', '--by', 'subscriber', '--date', '2026-11-28', '--despite-debt');
-    expect(r).toEqual({ state: 'terminated', date: '2026-11-28', despite_debt: '5075.00' });
+    // the debt it was recorded despite counts the final fee too: 5 000,00 + 4 500,00 + 75,00 = 9 575,00
+    expect(r).toEqual({ state: 'terminated', date: '2026-11-28', despite_debt: '9575.00' });
+    // D-10: the final period's fee is posted at termination: 1–27 Nov, round(5 000 × 27/30) = 4 500,00,
+    // so the debt is October's 5 000,00 + 4 500,00 = 9 500,00 besides the 75,00 of penalties
     expect(esepJson<Record<string, string>>(db, 'account', 'show', '2001', '--date', '2026-11-28')).toMatchObject({
       status: 'terminated',
       terminated_by: 'subscriber',
-      debt: '5000.00',
+      debt: '9500.00',
       penalty_debt: '75.00',
     });
   });

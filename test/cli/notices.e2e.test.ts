@@ -48,10 +48,16 @@ describe('termination notices (cl. 23.8)', () => {
     const pdf = path.join(notices, '2026-12-26', 'notice-3001.pdf');
     expect(existsSync(pdf)).toBe(true);
     const text = await pdfText(pdf);
-    // principal 10 000 ₸ (no penalty run here): in words, both languages
-    expect(text).toContain('10 000,00 ₸');
-    expect(text).toContain('он мың теңге 00 тиын');
-    expect(text).toContain('десять тысяч тенге 00 тиын');
+    // the whole debt, broken down (cl. 23.8): October and November 5 000,00 each, and December's service
+    // to the termination, charged at termination (D-10): 1–25 Dec, round(5 000 × 25/31) = round(4 032,258) = 4 032,26;
+    // no penalty run here: 5 000 + 5 000 + 4 032,26 = 14 032,26, in words in both languages
+    expect(text).toContain('Шот / Счёт MT-2026-000001 (10.2026): негізгі борыш / основной долг 5 000,00 ₸');
+    expect(text).toContain('Шот / Счёт MT-2026-000002 (11.2026): негізгі борыш / основной долг 5 000,00 ₸');
+    expect(text).toContain('12.2026, шот әлі берілмеген / счёт ещё не выставлен: Ай сайынғы абоненттік төлем / Ежемесячная абонентская плата 4 032,26 ₸');
+    expect(text).toContain('ТӨЛЕУГЕ / К ОПЛАТЕ 14 032,26 ₸');
+    expect(text).toContain('он төрт мың отыз екі теңге 26 тиын');
+    expect(text).toContain('четырнадцать тысяч тридцать два тенге 26 тиын');
+    expect(text).not.toContain('Задолженности по договору');
     expect(text).toContain('Өтегенов Ғалымжан');
     expect(text).toContain('190540012345'); // the operator's BIN
     // pay within 10 days: 26 Dec + 10 = 5 Jan 2027; equipment back within 5 working days: 5 Jan 2027 too
@@ -60,7 +66,7 @@ describe('termination notices (cl. 23.8)', () => {
     const mailing = readFileSync(path.join(notices, '2026-12-26', 'mailing-2026-12-26.csv'), 'utf8');
     expect(mailing).toBe(
       '\ufeffaccount;name;email;phone;address;debt;penalty_debt;equipment_return_by;notice\r\n' +
-        "3001;Өтегенов Ғалымжан;g@example.kz;'+7 701 000 00 02;г. Алматы, ул. Төле би, 1;10000.00;0.00;2027-01-05;notice-3001.pdf\r\n",
+        "3001;Өтегенов Ғалымжан;g@example.kz;'+7 701 000 00 02;г. Алматы, ул. Төле би, 1;14032.26;0.00;2027-01-05;notice-3001.pdf\r\n",
     );
   });
 

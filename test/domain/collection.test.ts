@@ -2,7 +2,7 @@
 // judged, and unpaid still with every credit on the ledger.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { overdueOn, stillUnpaidAtEndOf, unpaidAtEndOf } from '../../src/domain/collection.js';
+import { debtDemand, overdueOn, stillUnpaidAtEndOf, unpaidAtEndOf } from '../../src/domain/collection.js';
 import { addDays } from '../../src/domain/dates.js';
 import type { Entry } from '../../src/domain/entries.js';
 import type { PenaltyInvoice } from '../../src/domain/penalty.js';
@@ -83,5 +83,30 @@ describe('overdue, one definition (D-8)', () => {
     const later = [OCT_FEE, pay(4, '2026-11-25', 500_000), penalty(3, '2026-11-26', 2_500)];
     // paid on the due date, penalty posted anyway (a correction would remove it): 25 ₸ of penalties overdue
     expect(overdueOn(later, [OCT, NOV], '2026-11-26', 0)).toMatchObject({ principal: 0, penalties: 2_500, total: 2_500 });
+  });
+});
+
+describe('the debt demand (cl. 23.8)', () => {
+  it('breaks the whole debt at termination down by invoice, uninvoiced charge and penalties; zero when nothing is owed', () => {
+    // October 5 000 invoiced, November 5 000 invoiced, December 1–25 charged at termination: round(5 000 × 25/31) = 4 032,26
+    const dec: Entry = { id: 3, valueDate: '2026-12-25', kind: 'monthly_fee', amount: -403_226 };
+    const pen = (id: number, day: string, invoiceId: number) => ({ id, valueDate: day, kind: 'penalty' as const, amount: -2_500, invoiceId });
+    // 25,00 a day on October 26–27 Nov; 3 000 paid on 28 Nov: 50,00 of penalties, then 2 950,00 of October (cl. 16)
+    const paid: Entry = { id: 6, valueDate: '2026-11-28', kind: 'payment', amount: 300_000 };
+    const entries = [OCT_FEE, NOV_FEE, dec, pen(4, '2026-11-26', 10), pen(5, '2026-11-27', 10), paid, pen(7, '2026-12-26', 11)];
+    const d = debtDemand(entries, [OCT, NOV], '2026-12-26');
+    expect(d.lines).toEqual([
+      { what: 'invoice', invoiceId: 10, period: '2026-10', amount: 205_000 }, // 5 000 − 2 950
+      { what: 'invoice', invoiceId: 11, period: '2026-11', amount: 500_000 },
+      { what: 'uninvoiced', period: '2026-12', kind: 'monthly_fee', amount: 403_226 },
+      { what: 'penalties', invoiceId: 11, amount: 2_500 }, // 26 Dec, on November's invoice
+    ]);
+    // 2 050 + 5 000 + 4 032,26 = 11 082,26 of principal; 25,00 of penalties
+    expect(d).toMatchObject({ principal: 1_108_226, penalties: 2_500, total: 1_110_726 });
+    // a penalty dated after the day is not in it
+    expect(debtDemand(entries, [OCT, NOV], '2026-12-25').penalties).toBe(0);
+    // everything paid: no demand
+    const all: Entry = { id: 8, valueDate: '2026-12-26', kind: 'payment', amount: 1_110_726 };
+    expect(debtDemand([...entries, all], [OCT, NOV], '2026-12-26')).toEqual({ lines: [], principal: 0, penalties: 0, total: 0 });
   });
 });

@@ -202,15 +202,20 @@ describe('termination at the subscriber\u2019s request (cl. 10, 35, 17.4)', () =
       )
       .run();
     await runPenalties(db, { date: '2026-11-28' });
-    // 5 000,00 + 3 × 25,00 = 5 075,00
-    const owes = (day: string) =>
-      `ACCOUNT: account C owes 5 075,00 ₸ on ${day} (unpaid charges 5 000,00 ₸, penalties 75,00 ₸): the subscriber may terminate once the debt to that date is paid (cl. 10, 22.15, D-11); --despite-debt records the termination anyway`;
-    expect(message(() => terminateBySubscriber(db, 'C', '2026-11-28', calendar))).toBe(owes('2026-11-28'));
-    // 5 075 ₸ paid on the 29th: not there on the 28th, there on the 29th (a day's payment counts that day)
-    inTransaction(db, () => postWithPayments(db, [{ account: 'C', valueDate: '2026-11-29', kind: 'payment', amount: 507_500, key: 'pay' }]));
-    expect(message(() => terminateBySubscriber(db, 'C', '2026-11-28', calendar))).toBe(owes('2026-11-28'));
+    // terminated on 28 Nov, the final period's fee is charged to the 27th (D-10): round(5 000 × 27/30) = 4 500,00;
+    // 5 000,00 + 4 500,00 = 9 500,00 of charges and 3 × 25,00 = 75,00 of penalties: 9 575,00
+    const owes = (day: string, total: string, charges: string) =>
+      `ACCOUNT: account C owes ${total} ₸ on ${day} (unpaid charges ${charges} ₸, penalties 75,00 ₸): the subscriber may terminate once the debt to that date is paid (cl. 10, 22.15, D-11); --despite-debt records the termination anyway`;
+    expect(message(() => terminateBySubscriber(db, 'C', '2026-11-28', calendar))).toBe(owes('2026-11-28', '9 575,00', '9 500,00'));
+    // 9 741,67 ₸ paid on the 29th: not there on the 28th
+    inTransaction(db, () => postWithPayments(db, [{ account: 'C', valueDate: '2026-11-29', kind: 'payment', amount: 974_167, key: 'pay' }]));
+    expect(message(() => terminateBySubscriber(db, 'C', '2026-11-28', calendar))).toBe(owes('2026-11-28', '9 575,00', '9 500,00'));
     expect(row('C')).toMatchObject({ status: 'active', terminatedOn: null, requested: null });
+    // the refusal wrote nothing, not even the final fee it counted
+    expect(entriesOf(db, 'C').map((e) => e.kind)).toEqual(['monthly_fee', 'penalty', 'penalty', 'penalty', 'payment']);
     expect(db.sqlite.prepare(`SELECT COUNT(*) AS n FROM job_runs WHERE job = 'terminate-by-subscriber'`).get()).toEqual({ n: 0 });
+    // on the 29th (a day's payment counts that day): 1–28 Nov round(5 000 × 28/30) = 4 666,67;
+    // 5 000,00 + 4 666,67 + 75,00 = 9 741,67, all paid
     expect(terminateBySubscriber(db, 'C', '2026-11-29', calendar)).toEqual({ state: 'terminated', date: '2026-11-29' });
   });
 

@@ -4,7 +4,7 @@ import { parseFee } from '../../jobs/import-tariffs.js';
 import { formatTenge, toTengeString } from '../../domain/money.js';
 import { InputError } from '../../domain/errors.js';
 import { workingCalendar } from '../../config/calendar.js';
-import { configOf, dateOption, globals, print, printJson, requiredDate, withDb } from '../context.js';
+import { configOf, dateOption, globals, print, printJson, requiredDate, today, withDb } from '../context.js';
 
 const TODAY_HELP = 'today: the effective date may not be before it (default today)';
 
@@ -112,7 +112,7 @@ export function registerAdmin(program: Command, account: Command): void {
     .action((id: string, o: { by: string; date?: string; despiteDebt?: boolean }, cmd: Command) => {
       if (o.by !== 'subscriber') throw new InputError([{ field: '--by', message: 'only "subscriber": the operator terminates through `esep run terminate`' }]);
       const date = dateOption(o.date);
-      const r = withDb(cmd, (db) => terminateBySubscriber(db, id, date, workingCalendar(configOf(cmd)), { despiteDebt: o.despiteDebt }));
+      const r = withDb(cmd, (db) => terminateBySubscriber(db, id, date, workingCalendar(configOf(cmd)), { despiteDebt: o.despiteDebt, recordedOn: today() }));
       const { despiteDebt, ...rest } = r;
       const debt = despiteDebt === undefined ? '' : `, despite a debt of ${formatTenge(despiteDebt)}`;
       if (globals(cmd).json) printJson({ ...rest, despite_debt: despiteDebt === undefined ? null : toTengeString(despiteDebt) });

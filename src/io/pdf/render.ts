@@ -65,13 +65,19 @@ interface Column {
   align?: 'left' | 'right';
 }
 
-type Section =
+/** Rows of a `list` section: a label and an amount, as many as the document has (the debt demand's breakdown). */
+export type ListRows = readonly { label: string; value: string }[];
+
+/** `when`: drawn only if that value is not empty; `unless`: only if it is. */
+type Section = (
   | { type: 'title'; text: string; sub?: string; when?: string }
   | { type: 'note' | 'text' | 'small'; text: string; when?: string; bold?: boolean }
   | { type: 'fields'; heading: string; rows: [string, string][]; when?: string }
   | { type: 'amount'; label: string; value: string; when?: string; bold?: boolean; shade?: boolean }
   | { type: 'table'; heading: string; source: 'lines' | 'payments' | 'penalties'; empty?: string; columns: Column[]; total?: { label: string; value: string }; when?: string }
-  | { type: 'rule'; when?: string };
+  | { type: 'list'; heading?: string; source: string; when?: string }
+  | { type: 'rule'; when?: string }
+) & { unless?: string };
 
 export interface InvoiceTemplate {
   page: { size: string; margins: { top: number; bottom: number; left: number; right: number } };
@@ -251,9 +257,10 @@ class Writer {
   }
 }
 
-function drawSection(w: Writer, s: Section, inv: InvoiceDocument | undefined, values: Record<string, string>): void {
+function drawSection(w: Writer, s: Section, inv: InvoiceDocument | undefined, values: Record<string, string>, lists: Record<string, ListRows>): void {
   const t = w.t;
   if (s.when && !values[s.when]) return;
+  if (s.unless && values[s.unless]) return;
   switch (s.type) {
     case 'title':
       w.font(true, t.sizes.title).text(fill(s.text, values), { align: 'center' });
@@ -271,6 +278,20 @@ function drawSection(w: Writer, s: Section, inv: InvoiceDocument | undefined, va
     case 'rule':
       w.rule();
       return;
+    case 'list': {
+      if (s.heading) w.font(true, t.sizes.heading).text(fill(s.heading, values));
+      for (const r of lists[s.source] ?? []) {
+        w.row(
+          [
+            { text: r.label, width: w.width * 0.72 },
+            { text: r.value, width: w.width * 0.28, align: 'right' },
+          ],
+          t.sizes.text,
+        );
+      }
+      w.doc.moveDown(0.2);
+      return;
+    }
     case 'fields': {
       w.font(true, t.sizes.heading).text(fill(s.heading, values));
       const labelWidth = w.width * 0.34;
@@ -336,7 +357,13 @@ export interface DocumentInfo {
  * Renders a template's sections with the given values: the engine behind the invoice and the
  * termination notice. Table sections draw an invoice's lines, so they need `inv`.
  */
-export async function renderTemplatePdf(t: InvoiceTemplate, values: Record<string, string>, info: DocumentInfo, inv?: InvoiceDocument): Promise<Buffer> {
+export async function renderTemplatePdf(
+  t: InvoiceTemplate,
+  values: Record<string, string>,
+  info: DocumentInfo,
+  inv?: InvoiceDocument,
+  lists: Record<string, ListRows> = {},
+): Promise<Buffer> {
   const fonts = loadFonts(t.fonts.regular, t.fonts.bold);
   const m = t.page.margins;
   const doc = new PDFDocument({
@@ -357,7 +384,7 @@ export async function renderTemplatePdf(t: InvoiceTemplate, values: Record<strin
   w.font(false, t.sizes.text);
   doc.x = m.left;
   doc.y = m.top;
-  for (const section of t.sections) drawSection(w, section, inv, values);
+  for (const section of t.sections) drawSection(w, section, inv, values, lists);
   doc.end();
   await done;
   return Buffer.concat(chunks);

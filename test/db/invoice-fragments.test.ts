@@ -1,0 +1,57 @@
+// The SQL the invoice job pages with mirrors the domain's rule of which accounts get P's invoice
+// (D-9): the fragment is defined beside the rule and checked against it here on generated accounts.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { inTransaction } from '../../src/db/connection.js';
+import { postEntries } from '../../src/db/ledger.js';
+import { addDays, firstDayOf, lastDayOf } from '../../src/domain/dates.js';
+import { ENTRY_KINDS, KINDS } from '../../src/domain/entries.js';
+import { INVOICED_IN_PERIOD_SQL, invoicedInPeriod } from '../../src/domain/invoice.js';
+import { addAccount, addTariff, memoryDbWithAccounts } from '../helpers/db.js';
+
+const PERIOD = '2026-11';
+const CHARGE_KINDS = ENTRY_KINDS.filter((k) => KINDS[k].sign === 'charge' && KINDS[k].group !== 'money');
+
+describe('INVOICED_IN_PERIOD_SQL', () => {
+  it('selects exactly the accounts invoicedInPeriod says get the invoice of P', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            connected: fc.integer({ min: -60, max: 40 }),
+            terminated: fc.option(fc.integer({ min: 0, max: 90 }), { nil: null }),
+            charge: fc.option(fc.record({ day: fc.integer({ min: -40, max: 70 }), kind: fc.constantFrom(...CHARGE_KINDS, 'payment' as const) }), { nil: null }),
+          }),
+          { maxLength: 12 },
+        ),
+        (specs) => {
+          const db = memoryDbWithAccounts([]);
+          addTariff(db, 'T', { monthly: 100_000 });
+          const expected: string[] = [];
+          specs.forEach((s, i) => {
+            const account = `A${i}`;
+            const connectedOn = addDays('2026-11-01', s.connected);
+            const terminatedOn = s.terminated === null ? undefined : addDays(connectedOn, s.terminated + 1);
+            addAccount(db, account, { method: 'credit', tariff: 'T', connectedOn, terminatedOn });
+            let charged = false;
+            if (s.charge) {
+              const valueDate = addDays('2026-11-01', s.charge.day);
+              const amount = s.charge.kind === 'payment' ? 100 : -100;
+              inTransaction(db, () => postEntries(db, [{ account, valueDate, kind: s.charge!.kind, amount, key: `c:${account}` }]));
+              charged = s.charge.kind !== 'payment' && valueDate >= firstDayOf(PERIOD) && valueDate <= lastDayOf(PERIOD);
+            }
+            if (invoicedInPeriod(PERIOD, connectedOn, terminatedOn ?? null, charged)) expected.push(account);
+          });
+          const got = (
+            db.sqlite.prepare(`SELECT a.account FROM accounts a WHERE ${INVOICED_IN_PERIOD_SQL} ORDER BY a.account`).all({ first: firstDayOf(PERIOD), last: lastDayOf(PERIOD) }) as {
+              account: string;
+            }[]
+          ).map((r) => r.account);
+          expect(got).toEqual(expected.sort());
+          db.close();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
