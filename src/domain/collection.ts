@@ -146,3 +146,21 @@ export function debtDemand(entries: readonly (Entry & { invoiceId?: number | nul
   const principal = lines.reduce((s, l) => (l.what === 'penalties' ? s : s + l.amount), 0);
   return { lines, principal, penalties, total: principal + penalties };
 }
+
+/**
+ * cl. 22.10: rented equipment not handed back by its return deadline is charged at its cost, once,
+ * dated the day after the deadline; a run on `date` charges it when that day has come. Handed back
+ * after the deadline is still late.
+ */
+export function equipmentChargeable(e: { rented: boolean; cost: Tiyn; returnBy: IsoDate | null; returnedOn: IsoDate | null }, date: IsoDate): boolean {
+  return e.rented && e.cost > 0 && e.returnBy !== null && e.returnBy < date && (e.returnedOn === null || e.returnedOn > e.returnBy);
+}
+
+/** `equipmentChargeable` as SQL over `equipment e JOIN accounts a` (the deadline is the account's), with @date. */
+export const EQUIPMENT_CHARGEABLE_SQL = `e.rented = 1 AND e.cost > 0 AND a.equipment_return_by IS NOT NULL AND a.equipment_return_by < @date
+  AND (e.returned_on IS NULL OR e.returned_on > a.equipment_return_by)`;
+
+/** The value date of a late equipment charge: the day after the return deadline. */
+export function equipmentChargeDate(returnBy: IsoDate): IsoDate {
+  return addDays(returnBy, 1);
+}

@@ -12,7 +12,7 @@ import type { Method } from '../domain/invoice.js';
 import { settleMonthEnd } from './invoices.js';
 import { equipmentChargeKey, terminationReversalKey } from '../domain/keys.js';
 import { getOperator } from '../db/operator.js';
-import { fundsSuspensionExpires, overdueOn, twoConsecutiveOverdue } from '../domain/collection.js';
+import { EQUIPMENT_CHARGEABLE_SQL, equipmentChargeDate, fundsSuspensionExpires, overdueOn, twoConsecutiveOverdue } from '../domain/collection.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { addDays, nextPeriod, periodOf, type IsoDate } from '../domain/dates.js';
 import { batchSize, TariffBook } from './debit.js';
@@ -66,19 +66,17 @@ export async function runSuspend(db: Db, options: DayJobOptions): Promise<JobRes
     // cl. 22.10: equipment not returned by its deadline is charged at its cost from the acceptance act
     const late = db.sqlite
       .prepare(
-        `SELECT e.id, e.account, e.serial, e.cost FROM equipment e JOIN accounts a ON a.account = e.account
-          WHERE a.equipment_return_by IS NOT NULL AND a.equipment_return_by < @date AND e.rented = 1
-            AND (e.returned_on IS NULL OR e.returned_on > a.equipment_return_by) AND e.cost > 0 ORDER BY e.id`,
+        `SELECT e.id, e.account, e.serial, e.cost, a.equipment_return_by AS returnBy FROM equipment e JOIN accounts a ON a.account = e.account
+          WHERE ${EQUIPMENT_CHARGEABLE_SQL} ORDER BY e.id`,
       )
-      .all({ date }) as { id: number; account: string; serial: string; cost: number }[];
+      .all({ date }) as { id: number; account: string; serial: string; cost: number; returnBy: IsoDate }[];
     if (late.length > 0) {
       ctx.batch(() => {
-        const deadline = db.sqlite.prepare('SELECT equipment_return_by AS d FROM accounts WHERE account = ?');
         const posted = postEntries(
           db,
           late.map((e) => ({
             account: e.account,
-            valueDate: addDays((deadline.get(e.account) as { d: string }).d, 1),
+            valueDate: equipmentChargeDate(e.returnBy),
             kind: 'equipment' as const,
             amount: -e.cost,
             key: equipmentChargeKey(e.id),

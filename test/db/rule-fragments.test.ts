@@ -1,5 +1,5 @@
-// The SQL the invoice job pages with mirrors the domain's rule of which accounts get P's invoice
-// (D-9): the fragment is defined beside the rule and checked against it here on generated accounts.
+// SQL that mirrors a rule is defined beside the rule and checked against it here on generated data:
+// which accounts get P's invoice (D-9), which equipment is charged for not being returned (cl. 22.10).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/connection.js';
@@ -7,6 +7,7 @@ import { postEntries } from '../../src/db/ledger.js';
 import { addDays, firstDayOf, lastDayOf } from '../../src/domain/dates.js';
 import { ENTRY_KINDS, KINDS } from '../../src/domain/entries.js';
 import { INVOICED_IN_PERIOD_SQL, invoicedInPeriod } from '../../src/domain/invoice.js';
+import { EQUIPMENT_CHARGEABLE_SQL, equipmentChargeable } from '../../src/domain/collection.js';
 import { addAccount, addTariff, memoryDbWithAccounts } from '../helpers/db.js';
 
 const PERIOD = '2026-11';
@@ -52,6 +53,43 @@ describe('INVOICED_IN_PERIOD_SQL', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('EQUIPMENT_CHARGEABLE_SQL', () => {
+  it('selects exactly the equipment equipmentChargeable says is charged on the day', () => {
+    const day = fc.integer({ min: 0, max: 20 }).map((n) => addDays('2026-12-20', n));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ rented: fc.boolean(), cost: fc.constantFrom(0, 2_500_000), returnBy: fc.option(day, { nil: null }), returnedOn: fc.option(day, { nil: null }) }),
+          { maxLength: 10 },
+        ),
+        day,
+        (items, date) => {
+          const db = memoryDbWithAccounts([]);
+          addTariff(db, 'T', { monthly: 100_000 });
+          const expected: string[] = [];
+          items.forEach((it, i) => {
+            const account = `A${i}`;
+            addAccount(db, account, { tariff: 'T', connectedOn: '2026-01-01' });
+            db.sqlite.prepare('UPDATE accounts SET equipment_return_by = ? WHERE account = ?').run(it.returnBy, account);
+            db.sqlite
+              .prepare('INSERT INTO equipment (account, serial, cost, rented, handed_out_on, returned_on) VALUES (?, ?, ?, ?, ?, ?)')
+              .run(account, `S${i}`, it.cost, it.rented ? 1 : 0, '2026-01-01', it.returnedOn);
+            if (equipmentChargeable(it, date)) expected.push(`S${i}`);
+          });
+          const got = (
+            db.sqlite.prepare(`SELECT e.serial FROM equipment e JOIN accounts a ON a.account = e.account WHERE ${EQUIPMENT_CHARGEABLE_SQL} ORDER BY e.id`).all({ date }) as {
+              serial: string;
+            }[]
+          ).map((r) => r.serial);
+          expect(got).toEqual(expected);
+          db.close();
+        },
+      ),
+      { numRuns: 80 },
     );
   });
 });
