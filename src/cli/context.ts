@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/config.js';
 import { syncOperatorFromConfig } from '../config/operator.js';
 import { openDatabase, type Db } from '../db/connection.js';
-import { billingDayOf, isIsoDate, isPeriod, type IsoDate, type Period } from '../domain/dates.js';
+import { isIsoDate, isPeriod, type IsoDate, type Period } from '../domain/dates.js';
+import { billingToday } from '../config/calendar.js';
 import { InputError } from '../domain/errors.js';
 
 export interface GlobalOptions {
@@ -49,10 +50,7 @@ export function withDb<T>(cmd: Command, work: (db: Db) => T, options: { create?:
 
 /** Today's billing day: ESEP_TODAY when set (replays, simulations, tests: SPEC D-12), else today in Asia/Almaty. */
 export function today(): IsoDate {
-  const fixed = process.env.ESEP_TODAY;
-  if (fixed === undefined || fixed === '') return billingDayOf(new Date());
-  if (!isIsoDate(fixed)) throw new InputError([{ field: 'ESEP_TODAY', message: `"${fixed}" is not a date (YYYY-MM-DD)` }]);
-  return fixed;
+  return billingToday();
 }
 
 /** --date D, default today (ESEP_TODAY, else today in Asia/Almaty). */
