@@ -1,4 +1,5 @@
 // Bank statements, suspense, refunds and transfers through the built binary (`npm run build` first).
+import { openDatabase } from '../../src/db/connection.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { esep, esepJson, initWorld } from '../helpers/cli.js';
@@ -100,6 +101,14 @@ describe('esep payments, refunds, transfer', () => {
     const pay = esep(db, 'refunds', 'pay', '1001', '--date', '2026-11-25', '--amount', '499,50');
     expect(pay.code).toBe(0);
     expect(pay.stdout).toContain('balance 13 000,00 ₸');
+    // the payout is recorded on the day given, not today
+    expect(pay.stdout).toContain('from account 1001 on 2026-11-25 recorded');
+    const d = openDatabase(db);
+    try {
+      expect(d.sqlite.prepare(`SELECT value_date AS day, amount FROM ledger WHERE account = '1001' AND kind = 'refund'`).all()).toEqual([{ day: '2026-11-25', amount: -49_950 }]);
+    } finally {
+      d.close();
+    }
     expect(esep(db, 'verify').code).toBe(0);
   });
 });

@@ -66,7 +66,8 @@ export function registerRefunds(program: Command): void {
     .option('--ref <reference>', "the payout's payment order number (makes a retry safe whatever the amount)")
     .description('record the payout of a positive balance (a refund entry)')
     .action(async (account: string, options: { date?: string; amount?: string; ref?: string }, cmd: Command) => {
-      const date = dateOption(options.date);
+      // `refunds` has a --date of its own (today, for the list): after `pay` commander hands it to the parent
+      const date = dateOption(options.date ?? (cmd.parent?.opts() as { date?: string } | undefined)?.date);
       const amount = options.amount === undefined ? undefined : amountArg(options.amount, '--amount');
       await withDb(cmd, async (db) => {
         const r = await payRefund(db, account, date, amount, options.ref);
