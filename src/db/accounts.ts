@@ -72,3 +72,10 @@ export function overdueDebtOfIin(db: Db, iin: string, asOf: IsoDate): Map<string
   }
   return out;
 }
+
+/** What a database already holds: `init --demo` loads only into one that holds nothing. */
+export function heldData(db: Db): { accounts: number; entries: number; payments: number; operator: string | null } {
+  const count = (table: string) => (db.sqlite.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const operator = db.sqlite.prepare('SELECT name FROM operator WHERE id = 1').get() as { name: string } | undefined;
+  return { accounts: count('accounts'), entries: count('ledger'), payments: count('payments'), operator: operator?.name ?? null };
+}

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { esep, esepJson } from '../helpers/cli.js';
+import { openDatabase } from '../../src/db/connection.js';
 import { ACCOUNT_HEADER, IIN_A, IIN_B, TARIFFS_CSV } from '../helpers/fixtures.js';
 import { tempDir, writeText } from '../helpers/tmp.js';
 
@@ -109,5 +110,27 @@ describe('esep init --demo', () => {
     const r = esepJson<{ demo: { accounts: number; tariffs: number } }>(db, 'init', '--demo', '25', '--date', '2026-11-25');
     expect(r.demo.accounts).toBe(25);
     expect(esep(db, 'verify').code).toBe(0);
+  });
+
+  it('refuses to load the demo into a database that holds data, and changes nothing', () => {
+    const db = path.join(dir, 'demo-twice.db');
+    expect(esep(db, 'init', '--demo', '3', '--date', '2026-11-25').code).toBe(0);
+    const count = () => {
+      const d = openDatabase(db);
+      try {
+        return d.sqlite.prepare('SELECT (SELECT COUNT(*) FROM accounts) AS accounts, (SELECT COUNT(*) FROM job_runs) AS runs').get();
+      } finally {
+        d.close();
+      }
+    };
+    const before = count();
+    const again = esep(db, 'init', '--demo', '3', '--date', '2026-11-25', '--seed', '2');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`--demo: the database ${db} already holds data (3 account(s), 0 ledger entries, 0 payment(s), the operator «`);
+    expect(again.stderr).toContain('the demo loads only into a new, empty database (another --db)');
+    expect(count()).toEqual(before);
+    // a plain init still opens (and migrates) it
+    expect(esep(db, 'init').code).toBe(0);
+    expect(count()).toEqual(before);
   });
 });

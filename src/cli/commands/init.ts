@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import { loadDemo } from '../../jobs/demo.js';
+import { heldData } from '../../db/accounts.js';
 import { dateOption, dbPath, positiveInt, print, printJson, globals, withDb } from '../context.js';
 
 export function registerInit(program: Command): void {
@@ -20,6 +21,16 @@ export function registerInit(program: Command): void {
       await withDb(
         cmd,
         async (db) => {
+          if (n !== undefined) {
+            // the demo's operator and fake subscribers must never mix into real data
+            const held = heldData(db);
+            if (held.accounts + held.entries + held.payments > 0 || held.operator !== null) {
+              const what = [`${held.accounts} account(s)`, `${held.entries} ledger entries`, `${held.payments} payment(s)`, held.operator ? `the operator «${held.operator}»` : 'no operator'];
+              throw new InputError([
+                { field: '--demo', message: `the database ${dbPath(cmd)} already holds data (${what.join(', ')}): the demo loads only into a new, empty database (another --db)` },
+              ]);
+            }
+          }
           const loaded = n === undefined ? undefined : await loadDemo(db, n, { seed, today, monthsBack });
           if (globals(cmd).json) printJson({ db: dbPath(cmd), demo: loaded ?? null });
           else {
