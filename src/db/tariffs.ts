@@ -1,29 +1,12 @@
-// Tariffs and their price versions.
+// Tariffs and their price versions: the reads. Which price applies on a day is a rule
+// (domain/tariffs.ts); the book below only holds what was read and asks the rule.
 import type { Db } from './connection.js';
 import type { IsoDate } from '../domain/dates.js';
-import type { Tiyn } from '../domain/money.js';
+import { priceOn, type TariffPrice, type TariffRow } from '../domain/tariffs.js';
+export type { TariffPrice, TariffRow } from '../domain/tariffs.js';
 
 /** The first price of a tariff is in force from the beginning of time. */
 export const ALWAYS = '0001-01-01';
-
-export interface TariffRow {
-  code: string;
-  name: string;
-  discontinuedOn: IsoDate | null;
-  successorCode: string | null;
-}
-
-export interface TariffPrice {
-  tariffCode: string;
-  effectiveFrom: IsoDate;
-  announcedOn: IsoDate | null;
-  monthlyFee: Tiyn;
-  portFee: Tiyn;
-  installationFee: Tiyn;
-  /** cl. 23.10: a bundled third-party service, charged monthly (0 = none). */
-  thirdPartyFee: Tiyn;
-  thirdPartyName: string | null;
-}
 
 const PRICE_COLUMNS = `tariff_code AS tariffCode, effective_from AS effectiveFrom, announced_on AS announcedOn,
   monthly_fee AS monthlyFee, port_fee AS portFee, installation_fee AS installationFee,
@@ -48,9 +31,25 @@ export function allPrices(db: Db): Map<string, TariffPrice[]> {
   return out;
 }
 
-/** The version in force on a day: the latest with effective_from ≤ day. */
-export function priceOn(versions: readonly TariffPrice[], day: IsoDate): TariffPrice | undefined {
-  let found: TariffPrice | undefined;
-  for (const v of versions) if (v.effectiveFrom <= day) found = v;
-  return found;
+/** Tariffs and prices, read once per run; `priceOn` is the domain's (a discontinued tariff's days go to its successor, cl. 28). */
+export class TariffBook {
+  /** A night's run asks the same few (tariff, day) pairs for every account; the answer never changes within a run. */
+  private readonly known = new Map<string, Map<IsoDate, TariffPrice>>();
+
+  constructor(
+    private readonly tariffs: ReadonlyMap<string, TariffRow>,
+    private readonly prices: ReadonlyMap<string, readonly TariffPrice[]>,
+  ) {}
+
+  static load(db: Db): TariffBook {
+    return new TariffBook(allTariffs(db), allPrices(db));
+  }
+
+  priceOn(code: string, day: IsoDate): TariffPrice {
+    let byDay = this.known.get(code);
+    if (byDay === undefined) this.known.set(code, (byDay = new Map()));
+    let price = byDay.get(day);
+    if (price === undefined) byDay.set(day, (price = priceOn(this.tariffs, this.prices, code, day)));
+    return price;
+  }
 }

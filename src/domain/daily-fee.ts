@@ -1,5 +1,7 @@
-// cl. 17.1–17.3: daily debits of advance (prepaid) accounts.
-import { dayOfMonth, daysInMonth, type IsoDate } from './dates.js';
+// cl. 17.1–17.3: daily debits of advance (prepaid) accounts. Where a job asks the database the same
+// question as a rule here, the SQL is defined beside the rule (`…Sql`) and checked against it by
+// test/domain/daily-fee.test.ts over generated cases.
+import { addDays, dayOfMonth, daysInMonth, minDate, type IsoDate } from './dates.js';
 import type { EntryKind } from './entries.js';
 import { mulDivRound, type Tiyn } from './money.js';
 
@@ -32,6 +34,63 @@ export function countsAtStartOf(entry: { valueDate: IsoDate; kind: EntryKind; am
   if (entry.valueDate < day) return true;
   if (entry.valueDate > day) return false;
   return entry.amount > 0 || entry.kind === 'installation';
+}
+
+/** countsAtStartOf in SQL: a condition on the ledger row `row` (an alias) for the day `day` (an SQL expression). */
+export function countsAtStartOfSql(row: string, day: string): string {
+  return `(${row}.value_date < ${day} OR (${row}.value_date = ${day} AND (${row}.amount > 0 OR ${row}.kind = 'installation')))`;
+}
+
+/**
+ * The balance at the start of `day` from an account's cached balance (`balance`, the sum of all its
+ * entries): less the entries that do not count at the start of the day (countsAtStartOf), which are
+ * all dated on or after it, so only the newest entries are read (the ledger's (account, value_date) index).
+ */
+export function balanceAtStartOfSql(account: string, balance: string, day: string): string {
+  return `${balance} - COALESCE((SELECT SUM(l.amount) FROM ledger l WHERE l.account = ${account} AND l.value_date >= ${day}
+    AND NOT ${countsAtStartOfSql('l', day)}), 0)`;
+}
+
+/** What the days to decide depend on: the connection, the termination, the last day decided. */
+export interface DebitDays {
+  connectedOn: IsoDate;
+  terminatedOn: IsoDate | null;
+  /** The last day decided (`accounts.debited_through`), or null before the first. */
+  debitedThrough: IsoDate | null;
+}
+
+/** The first day not decided yet: the day after the last one decided, or the connection date. */
+export function firstUndecidedDay(a: DebitDays): IsoDate {
+  return a.debitedThrough ? addDays(a.debitedThrough, 1) : a.connectedOn;
+}
+
+/** firstUndecidedDay in SQL, on the accounts row `a` (an alias). */
+export function firstUndecidedDaySql(a: string): string {
+  return `COALESCE(date(${a}.debited_through, '+1 day'), ${a}.connected_on)`;
+}
+
+/** cl. 23.6: termination stops all service charges from its date, so the last day charged up to `through` is the day before. */
+export function lastChargeableDay(a: Pick<DebitDays, 'terminatedOn'>, through: IsoDate): IsoDate {
+  return a.terminatedOn ? minDate(through, addDays(a.terminatedOn, -1)) : through;
+}
+
+/** The days a run through `through` decides for an account, in order (cl. 17: catch-up), or null when there are none. */
+export function daysToDecide(a: DebitDays, through: IsoDate): { first: IsoDate; last: IsoDate } | null {
+  const first = firstUndecidedDay(a);
+  const last = lastChargeableDay(a, through);
+  return first <= last ? { first, last } : null;
+}
+
+/**
+ * daysToDecide(a, through) !== null in SQL, on the accounts row `a` (an alias) and the day `through`
+ * (an SQL expression): the pager of the debit job. Written without date arithmetic where the
+ * comparison allows it (first ≤ through is debited_through < through; first ≤ terminated_on − 1 is
+ * first < terminated_on), so that it costs no more than plain comparisons on most rows.
+ */
+export function hasDaysToDecideSql(a: string, through: string): string {
+  return `(CASE WHEN ${a}.debited_through IS NULL
+      THEN ${a}.connected_on <= ${through} AND (${a}.terminated_on IS NULL OR ${a}.connected_on < ${a}.terminated_on)
+      ELSE ${a}.debited_through < ${through} AND (${a}.terminated_on IS NULL OR ${a}.debited_through < date(${a}.terminated_on, '-1 day')) END)`;
 }
 
 export type DayDecision =

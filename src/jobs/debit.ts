@@ -5,16 +5,27 @@
 import type { Db } from '../db/connection.js';
 import { overdueDebtOfAccount } from '../db/accounts.js';
 import { applyTransition, recordAccessEvent } from '../db/access.js';
-import { transition, type AccountState } from '../domain/accounts.js';
+import { transition, type AccountState, type Transition } from '../domain/accounts.js';
 import { dailyDecisionKey, installationKey, restorationFeeKey, restorationPortReversalKey } from '../domain/keys.js';
 import { postEntries, type NewEntry } from '../db/ledger.js';
 import { nowIso } from '../db/journal.js';
-import { allPrices, allTariffs, priceOn, type TariffPrice, type TariffRow } from '../db/tariffs.js';
-import { decideDay, dailyFee, restores } from '../domain/daily-fee.js';
-import { addDays, eachDay, minDate, type IsoDate } from '../domain/dates.js';
+import { TariffBook } from '../db/tariffs.js';
+import {
+  balanceAtStartOfSql,
+  dailyFee,
+  daysToDecide,
+  decideDay,
+  firstUndecidedDaySql,
+  hasDaysToDecideSql,
+  restores,
+} from '../domain/daily-fee.js';
+import { eachDay, type IsoDate } from '../domain/dates.js';
 import type { Counts } from '../db/journal.js';
 import type { Tiyn } from '../domain/money.js';
 import { accountPages, runJob, type JobResult, type Progress } from './runner.js';
+
+/** Tariffs and prices read once per run; pricing with successors is the domain's (domain/tariffs.ts, cl. 28). */
+export { TariffBook };
 
 export const DEFAULT_BATCH = 2000;
 
@@ -33,37 +44,13 @@ interface DebitAccount {
   debitedThrough: IsoDate | null;
 }
 
-/** Tariffs and prices, read once per run; a discontinued tariff's days go to its successor (cl. 28). */
-export class TariffBook {
-  constructor(
-    private readonly tariffs: Map<string, TariffRow>,
-    private readonly prices: Map<string, TariffPrice[]>,
-  ) {}
-
-  static load(db: Db): TariffBook {
-    return new TariffBook(allTariffs(db), allPrices(db));
-  }
-
-  priceOn(code: string, day: IsoDate): TariffPrice {
-    let current = code;
-    for (let hops = 0; hops < 20; hops++) {
-      const t = this.tariffs.get(current);
-      if (t?.discontinuedOn && t.successorCode && t.discontinuedOn <= day) {
-        current = t.successorCode;
-        continue;
-      }
-      const price = priceOn(this.prices.get(current) ?? [], day);
-      if (!price) throw new Error(`tariff ${current} has no price in force on ${day}`);
-      return price;
-    }
-    throw new Error(`tariff ${code}: successor chain too long`);
-  }
+/** A row of the debit's pager: the account, and its balance at the start of its first undecided day (read with the page). */
+interface PendingAccount extends DebitAccount {
+  startBalance: Tiyn;
 }
 
-/** The last day an account can be charged: the day before termination stops all charges. */
-function lastChargeableDay(a: { terminatedOn: IsoDate | null }, through: IsoDate): IsoDate {
-  return a.terminatedOn ? minDate(through, addDays(a.terminatedOn, -1)) : through;
-}
+const ACCOUNT_COLUMNS = `a.account, a.tariff_code AS tariffCode, a.status, a.suspend_reason AS suspendReason, a.connected_on AS connectedOn,
+  a.terminated_on AS terminatedOn, a.debited_through AS debitedThrough`;
 
 class Debiter {
   private readonly balanceAtStartOf;
@@ -77,16 +64,8 @@ class Debiter {
     private readonly runId: number | null,
     private readonly onPost?: (e: NewEntry) => void,
   ) {
-    // The complement of countsAtStartOf (domain/daily-fee.ts), subtracted from the cached balance so
-    // that only the newest entries are read.
-    this.balanceAtStartOf = db.sqlite.prepare(
-      `SELECT a.balance - COALESCE((SELECT SUM(l.amount) FROM ledger l WHERE l.account = a.account
-          AND (l.value_date > @day OR (l.value_date = @day AND l.amount < 0 AND l.kind <> 'installation'))), 0) AS b
-         FROM accounts a WHERE a.account = @account`,
-    );
-    this.markDecided = db.sqlite.prepare(
-      'UPDATE accounts SET debited_through = @day, status = @status, suspend_reason = @reason WHERE account = @account',
-    );
+    this.balanceAtStartOf = db.sqlite.prepare(`SELECT ${balanceAtStartOfSql('a.account', 'a.balance', '@day')} AS b FROM accounts a WHERE a.account = @account`);
+    this.markDecided = db.sqlite.prepare('UPDATE accounts SET debited_through = ?, status = ?, suspend_reason = ? WHERE account = ?');
     this.dayChargeOf = db.sqlite.prepare(`SELECT id, kind, amount FROM ledger WHERE key = ?`);
   }
 
@@ -100,23 +79,29 @@ class Debiter {
     return posted;
   }
 
-  /** Decides every undecided day of one advance account up to `through`, in order; returns its status after. */
-  catchUp(a: DebitAccount, through: IsoDate, counts: Counts): DebitAccount['status'] {
-    const first = a.debitedThrough ? addDays(a.debitedThrough, 1) : a.connectedOn;
-    const last = lastChargeableDay(a, through);
-    if (first > last) return a.status;
+  /**
+   * Decides every undecided day of one advance account up to `through`, in order; returns its status
+   * after. `startBalance`, when given, is the balance at the start of the first undecided day as read
+   * with the account (the pager's), so that a run of one day reads nothing more per account.
+   */
+  catchUp(a: DebitAccount, through: IsoDate, counts: Counts, startBalance?: Tiyn): DebitAccount['status'] {
+    const days = daysToDecide(a, through);
+    if (!days) return a.status;
+    let known = startBalance;
     let status = a.status;
     let reason = a.suspendReason;
-    for (const day of eachDay(first, last)) {
+    for (const day of eachDay(days.first, days.last)) {
       const price = this.book.priceOn(a.tariffCode, day);
       if (day === a.connectedOn && price.installationFee > 0) {
         // cl. 18: once, on the connection date, before the first daily fee
-        this.post([
+        const installed = this.post([
           { account: a.account, valueDate: day, kind: 'installation', amount: -price.installationFee, key: installationKey(a.account), runId: this.runId },
         ]);
+        if (installed > 0) known = undefined;
       }
       const fee = dailyFee(price.monthlyFee, day);
-      const decision = decideDay(this.balanceAtStart(a.account, day), fee, price.portFee);
+      const decision = decideDay(known ?? this.balanceAtStart(a.account, day), fee, price.portFee);
+      known = undefined;
       if (decision.amount > 0) {
         this.post([
           { account: a.account, valueDate: day, kind: decision.kind, amount: -decision.amount, key: dailyDecisionKey(a.account, day), runId: this.runId, memo: a.tariffCode },
@@ -138,11 +123,12 @@ class Debiter {
           counts.suspended = (counts.suspended ?? 0) + 1;
         }
       }
-      this.markDecided.run({ account: a.account, day, status, reason });
     }
+    // the days and the status they leave, written once: the batch is one transaction
+    this.markDecided.run(days.last, status, reason, a.account);
     a.status = status;
     a.suspendReason = reason;
-    a.debitedThrough = last;
+    a.debitedThrough = days.last;
     return status;
   }
 
@@ -174,7 +160,7 @@ class Debiter {
     }
     this.post(entries);
     const next = this.event(a, day, 'restore', 'funds: payment covers the daily fee (cl. 17.3)');
-    this.markDecided.run({ account: a.account, day, status: next.status, reason: next.suspendReason });
+    this.markDecided.run(day, next.status, next.suspendReason, a.account);
     a.status = next.status;
     a.suspendReason = next.suspendReason;
     return true;
@@ -189,9 +175,6 @@ class Debiter {
   }
 }
 
-const ACCOUNT_COLUMNS = `account, tariff_code AS tariffCode, status, suspend_reason AS suspendReason, connected_on AS connectedOn,
-  terminated_on AS terminatedOn, debited_through AS debitedThrough`;
-
 export interface DebitOptions {
   date: IsoDate;
   dryRun?: boolean;
@@ -200,22 +183,26 @@ export interface DebitOptions {
   onPost?: (e: NewEntry) => void;
 }
 
+/** The advance accounts with a day to decide up to @date (cl. 17.1: connected on or before it, and not terminated before it). */
+const PENDING = `a.method = 'advance' AND ${hasDaysToDecideSql('a', '@date')}`;
+
 export async function runDebit(db: Db, options: DebitOptions): Promise<JobResult> {
   const { date } = options;
   return runJob(db, { job: 'debit', scope: date, dryRun: options.dryRun, progress: options.progress }, (ctx) => {
     const book = TariffBook.load(db);
     const debiter = new Debiter(db, book, ctx.runId, options.onPost);
-    const pending = `method = 'advance' AND connected_on <= @date AND (debited_through IS NULL OR debited_through < @date)
-      AND (terminated_on IS NULL OR debited_through IS NULL OR debited_through < date(terminated_on, '-1 day'))`;
     if (ctx.progress.visible) {
-      const total = (db.sqlite.prepare(`SELECT COUNT(*) AS n FROM accounts WHERE ${pending}`).get({ date }) as { n: number }).n;
+      const total = (db.sqlite.prepare(`SELECT COUNT(*) AS n FROM accounts a WHERE ${PENDING}`).get({ date }) as { n: number }).n;
       ctx.progress.start(total, `debit ${date}`);
     }
-    const page = db.sqlite.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE ${pending} AND account > @after ORDER BY account LIMIT @limit`);
-    for (const rows of accountPages<DebitAccount>(page, { date }, batchSize())) {
+    const page = db.sqlite.prepare(
+      `SELECT ${ACCOUNT_COLUMNS}, ${balanceAtStartOfSql('a.account', 'a.balance', firstUndecidedDaySql('a'))} AS startBalance
+         FROM accounts a WHERE ${PENDING} AND a.account > @after ORDER BY a.account LIMIT @limit`,
+    );
+    for (const rows of accountPages<PendingAccount>(page, { date }, batchSize())) {
       ctx.batch(() => {
         const counts: Counts = { accounts: rows.length };
-        for (const a of rows) debiter.catchUp(a, date, counts);
+        for (const a of rows) debiter.catchUp(a, date, counts, a.startBalance);
         return counts;
       });
       ctx.progress.increment(rows.length);
@@ -223,16 +210,18 @@ export async function runDebit(db: Db, options: DebitOptions): Promise<JobResult
   });
 }
 
+const RESTORE_FOR_DEBT: Transition = { event: 'restore', cause: 'debt' };
+
 /**
  * Restoration at once after a payment (cl. 17.3, 21.13). Call inside the transaction that posted
  * the payment, with today = the command's --date. An advance account first has its undecided days
  * up to today decided (as the night's run would), then today's port reservation is reversed and
  * the fee charged if the payment now covers it. A credit account suspended for debt is restored
- * when its overdue principal and penalties are paid.
+ * when its overdue debt is paid.
  */
 export function restoreAfterPayment(db: Db, account: string, today: IsoDate, runId: number | null): 'restored' | 'unchanged' {
   if (!db.sqlite.inTransaction) throw new Error('restoreAfterPayment must run inside the payment transaction');
-  const row = db.sqlite.prepare(`SELECT ${ACCOUNT_COLUMNS}, method FROM accounts WHERE account = ?`).get(account) as
+  const row = db.sqlite.prepare(`SELECT ${ACCOUNT_COLUMNS}, a.method FROM accounts a WHERE a.account = ?`).get(account) as
     | (DebitAccount & { method: 'advance' | 'credit' })
     | undefined;
   if (!row || row.status === 'terminated') return 'unchanged';
@@ -244,10 +233,10 @@ export function restoreAfterPayment(db: Db, account: string, today: IsoDate, run
     const restoredToday = debiter.restoreDay(row, today);
     return restoredToday || caughtUp === 'active' ? 'restored' : 'unchanged';
   }
-  if (row.status === 'suspended' && row.suspendReason === 'debt' && overdueDebtOfAccount(db, account, today) === 0) {
-    const reason = 'debt: overdue principal and penalties paid (cl. 21.13)';
-    applyTransition(db, account, row, { event: 'restore', cause: 'debt' }, { at: nowIso(), valueDate: today, reason, runId });
-    return 'restored';
-  }
-  return 'unchanged';
+  // cl. 21.13: only an account suspended for debt is restored for debt (the one transition), and only
+  // once its overdue debt (D-8, the one definition: penalties included) is nil
+  if (!transition(row, RESTORE_FOR_DEBT) || overdueDebtOfAccount(db, account, today) > 0) return 'unchanged';
+  const reason = 'debt: overdue principal and penalties paid (cl. 21.13)';
+  applyTransition(db, account, row, RESTORE_FOR_DEBT, { at: nowIso(), valueDate: today, reason, runId });
+  return 'restored';
 }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/connection.js';
+import { hasDaysToDecideSql } from '../../src/domain/daily-fee.js';
 import { loadCalendar } from '../../src/io/calendar.js';
 import type { MailTransport } from '../../src/io/mail.js';
 import type { Renderer } from '../../src/io/pdf/pool.js';
@@ -117,7 +118,8 @@ describe('query plans of the jobs', () => {
 
   it('sees the pagers of debit, suspend, terminate and invoices, and statements run per account', () => {
     const pagers = [...seen.values()].filter((s) => s.sql.includes('@after'));
-    expect(pagers.map((s) => s.sql).join('\n')).toMatch(/method = 'advance' AND connected_on <= @date/);
+    // the debit's pager: the domain's condition for an account with a day to decide (domain/daily-fee.ts)
+    expect(pagers.map((s) => s.sql).join('\n')).toContain(hasDaysToDecideSql('a', '@date').replace(/\s+/g, ' '));
     expect(pagers.length).toBeGreaterThanOrEqual(4);
     expect([...seen.values()].filter((s) => s.runs > 3 * jobRuns).length).toBeGreaterThanOrEqual(5);
   });
@@ -128,9 +130,9 @@ describe('query plans of the jobs', () => {
   });
 
   it('runs no statement per account or per entry that scans a growing table', () => {
-    const scans = [...seen.values()].filter(
-      (s) => s.runs > 3 * jobRuns && s.plan.some((d) => /^SCAN (\w+)/.test(d) && !SMALL.has(/^SCAN (\w+)/.exec(d)![1]!)),
-    );
+    // a table-valued function over a bound parameter (`json_each(@ranges)`) scans the parameter's rows, not a table's
+    const growing = (d: string) => /^SCAN (\w+)/.test(d) && !/^SCAN \w+ VIRTUAL TABLE/.test(d) && !SMALL.has(/^SCAN (\w+)/.exec(d)![1]!);
+    const scans = [...seen.values()].filter((s) => s.runs > 3 * jobRuns && s.plan.some(growing));
     expect(scans).toEqual([]);
   });
 });

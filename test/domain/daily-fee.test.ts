@@ -1,7 +1,20 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { countsAtStartOf, dailyFee, decideDay, restores } from '../../src/domain/daily-fee.js';
-import { daysInMonth, eachDay, lastDayOf } from '../../src/domain/dates.js';
+import {
+  countsAtStartOf,
+  countsAtStartOfSql,
+  dailyFee,
+  daysToDecide,
+  decideDay,
+  firstUndecidedDay,
+  firstUndecidedDaySql,
+  hasDaysToDecideSql,
+  lastChargeableDay,
+  restores,
+} from '../../src/domain/daily-fee.js';
+import { addDays, daysInMonth, eachDay, lastDayOf } from '../../src/domain/dates.js';
+import { ENTRY_KINDS } from '../../src/domain/entries.js';
 
 const sumMonth = (monthly: number, period: string) =>
   [...eachDay(`${period}-01`, lastDayOf(period))].reduce((s, d) => s + dailyFee(monthly, d), 0);
@@ -71,5 +84,68 @@ describe('the day decision (cl. 17.1–17.2)', () => {
     expect(countsAtStartOf({ valueDate: day, kind: 'port_reservation', amount: -100 }, day)).toBe(false);
     expect(countsAtStartOf({ valueDate: day, kind: 'penalty', amount: -100 }, day)).toBe(false);
     expect(countsAtStartOf({ valueDate: '2026-11-06', kind: 'payment', amount: 100 }, day)).toBe(false);
+  });
+});
+
+describe('the days a run decides (cl. 17.1, catch-up; cl. 23.6: none from the termination date)', () => {
+  it('from the day after the last decided, or the connection date, to the run\u2019s day or the day before termination', () => {
+    const a = { connectedOn: '2026-11-01', terminatedOn: null, debitedThrough: null };
+    expect(daysToDecide(a, '2026-11-03')).toEqual({ first: '2026-11-01', last: '2026-11-03' });
+    expect(daysToDecide({ ...a, debitedThrough: '2026-11-03' }, '2026-11-03')).toBeNull();
+    expect(daysToDecide({ ...a, debitedThrough: '2026-11-02' }, '2026-11-10')).toEqual({ first: '2026-11-03', last: '2026-11-10' });
+    // terminated on 4 Nov: the 3rd is the last day charged
+    expect(daysToDecide({ ...a, terminatedOn: '2026-11-04' }, '2026-11-10')).toEqual({ first: '2026-11-01', last: '2026-11-03' });
+    expect(daysToDecide({ ...a, terminatedOn: '2026-11-04', debitedThrough: '2026-11-03' }, '2026-11-10')).toBeNull();
+    // connected after the run's day, or terminated on the connection date: nothing
+    expect(daysToDecide(a, '2026-10-31')).toBeNull();
+    expect(daysToDecide({ ...a, terminatedOn: '2026-11-01' }, '2026-11-10')).toBeNull();
+    expect(firstUndecidedDay({ ...a, debitedThrough: '2026-11-30' })).toBe('2026-12-01');
+    expect(lastChargeableDay({ terminatedOn: '2026-12-01' }, '2026-12-31')).toBe('2026-11-30');
+  });
+});
+
+/**
+ * The SQL the debit job asks the database is defined beside each rule; here each fragment runs in
+ * SQLite over generated rows and must answer as the rule does.
+ */
+describe('the SQL beside the rules', () => {
+  const sqlite = new Database(':memory:');
+  const day = fc.integer({ min: 0, max: 70 }).map((n) => addDays('2026-10-25', n));
+
+  it('countsAtStartOfSql is countsAtStartOf', () => {
+    const counts = sqlite.prepare(`WITH l(value_date, kind, amount) AS (VALUES (@valueDate, @kind, @amount)) SELECT ${countsAtStartOfSql('l', '@day')} FROM l`).pluck();
+    const amount = fc.integer({ min: 1, max: 1_000_000 }).chain((n) => fc.constantFrom(n, -n));
+    fc.assert(
+      fc.property(day, fc.constantFrom(...ENTRY_KINDS), amount, day, (valueDate, kind, a, probe) => {
+        expect(Boolean(counts.get({ valueDate, kind, amount: a, day: probe }))).toBe(countsAtStartOf({ valueDate, kind, amount: a }, probe));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('firstUndecidedDaySql and hasDaysToDecideSql are firstUndecidedDay and daysToDecide', () => {
+    const row = `WITH a(connected_on, terminated_on, debited_through) AS (VALUES (@connectedOn, @terminatedOn, @debitedThrough))`;
+    const first = sqlite.prepare(`${row} SELECT ${firstUndecidedDaySql('a')} FROM a`).pluck();
+    const pending = sqlite.prepare(`${row} SELECT ${hasDaysToDecideSql('a', '@through')} FROM a`).pluck();
+    fc.assert(
+      fc.property(
+        day,
+        fc.option(fc.integer({ min: -3, max: 40 }), { nil: null }),
+        fc.option(fc.integer({ min: -3, max: 40 }), { nil: null }),
+        fc.integer({ min: -3, max: 40 }),
+        (connectedOn, terminated, decided, through) => {
+          const a = {
+            connectedOn,
+            terminatedOn: terminated === null ? null : addDays(connectedOn, terminated),
+            // a day decided is never before the connection
+            debitedThrough: decided === null ? null : addDays(connectedOn, Math.max(decided, -1)),
+          };
+          const run = addDays(connectedOn, through);
+          expect(first.get(a)).toBe(firstUndecidedDay(a));
+          expect(Boolean(pending.get({ ...a, through: run }))).toBe(daysToDecide(a, run) !== null);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

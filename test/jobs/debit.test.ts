@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { inTransaction, openDatabase, type Db } from '../../src/db/connection.js';
 import { entriesOf } from '../../src/db/ledger.js';
-import { countsAtStartOf } from '../../src/domain/daily-fee.js';
+import { balanceAtStartOfSql, countsAtStartOf, firstUndecidedDaySql } from '../../src/domain/daily-fee.js';
+import { addDays } from '../../src/domain/dates.js';
 import { BusyError } from '../../src/domain/errors.js';
 import { restoreAfterPayment, runDebit } from '../../src/jobs/debit.js';
 import { verify } from '../../src/jobs/verify.js';
@@ -199,18 +200,25 @@ describe('run debit', () => {
   });
 
   it('property: the start-of-day balance the job reads equals the domain rule over the entries', async () => {
-    addAccount(db, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
     const kinds = ['payment', 'daily_fee', 'penalty', 'installation', 'recalc', 'port_reservation'] as const;
     const entries = fc.array(
       fc.record({ day: fc.integer({ min: 1, max: 9 }), kind: fc.constantFrom(...kinds), amount: fc.integer({ min: 1, max: 100_000 }) }),
       { maxLength: 25 },
     );
+    // the job's two statements: the balance at the start of a given day (restoration, catch-up), and
+    // the pager's, at the start of the account's first undecided day
+    const sql = `SELECT ${balanceAtStartOfSql('a.account', 'a.balance', '@day')} AS atDay,
+        ${balanceAtStartOfSql('a.account', 'a.balance', firstUndecidedDaySql('a'))} AS paged
+      FROM accounts a WHERE a.account = 'A'`;
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(entries, fc.integer({ min: 1, max: 9 }), async (list, probe) => {
+      fc.asyncProperty(entries, fc.integer({ min: 1, max: 9 }), fc.boolean(), async (list, probe, firstDay) => {
         const d = openDatabase(':memory:');
         addTariff(d, 'NET', { monthly: 500_000 });
-        addAccount(d, 'A', { tariff: 'NET', connectedOn: '2026-11-01' });
+        const day = `2026-11-0${probe}`;
+        // the first undecided day is `day`: the connection date, or the day after the last decided one
+        addAccount(d, 'A', { tariff: 'NET', connectedOn: firstDay ? day : '2026-10-01' });
+        if (!firstDay) d.sqlite.prepare(`UPDATE accounts SET debited_through = ? WHERE account = 'A'`).run(addDays(day, -1));
         const rows = list.map((e) => ({
           account: 'A',
           valueDate: `2026-11-0${e.day}`,
@@ -219,18 +227,8 @@ describe('run debit', () => {
           key: `k${n++}`,
         }));
         inTransaction(d, () => postWithPayments(d, rows));
-        const day = `2026-11-0${probe}`;
         const expected = rows.filter((r) => countsAtStartOf(r, day)).reduce((s, r) => s + r.amount, 0);
-        const got = (
-          d.sqlite
-            .prepare(
-              `SELECT a.balance - COALESCE((SELECT SUM(l.amount) FROM ledger l WHERE l.account = a.account
-                AND (l.value_date > @day OR (l.value_date = @day AND l.amount < 0 AND l.kind <> 'installation'))), 0) AS b
-               FROM accounts a WHERE a.account = 'A'`,
-            )
-            .get({ day }) as { b: number }
-        ).b;
-        expect(got).toBe(expected);
+        expect(d.sqlite.prepare(sql).get({ day })).toEqual({ atDay: expected, paged: expected });
         d.close();
       }),
       { numRuns: 80 },
