@@ -1,16 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { openDatabase } from '../../src/db/connection.js';
 import { addDays, eachDay } from '../../src/domain/dates.js';
 import type { Entry } from '../../src/domain/entries.js';
 import {
   dayPenalty,
   expectedPenalties,
+  firstDayToRecompute,
+  firstDayToRecomputeSql,
   penaltyCorrections,
+  penaltyRanges,
   penaltyRulesOn,
+  quietSince,
+  quietSinceSql,
   unpaidPrincipalAtStart,
+  type ExpectedPenalty,
   type PenaltyInvoice,
   type PenaltyRules,
+  type PenaltyRun,
+  type RunInvoice,
 } from '../../src/domain/penalty.js';
+import { addAccount, addTariff } from '../helpers/db.js';
 
 const OCT_FEE: Entry = { id: 1, valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000 }; // 5 000 ₸
 const OCT: PenaltyInvoice = { id: 10, period: '2026-10', dueOn: '2026-11-25', principal: 500_000 };
@@ -225,6 +235,181 @@ describe('penalties over several invoices and a year of payments', () => {
           );
         },
       ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+/**
+ * The nightly run's shortcuts (domain/penalty.ts): a run posted the penalties of the facts it saw
+ * through its day; then more facts come (and invoices issued late). Left out (quietSince), an
+ * account must need no correction; replayed from firstDayToRecompute, its days before must need
+ * none, and the replay resumed there from the posted penalties must give the from-scratch answer.
+ */
+describe('the nightly run: what can differ since the last run', () => {
+  const PERIODS = ['2026-01', '2026-02', '2026-03', '2026-04'];
+  const kinds = ['payment', 'payment', 'transfer', 'recalc', 'equipment', 'backbill'] as const;
+  const credit = (k: (typeof kinds)[number]) => k !== 'equipment' && k !== 'backbill';
+
+  interface World {
+    run: PenaltyRun;
+    date: string;
+    rules: PenaltyRules;
+    facts: Entry[];
+    /** The run's penalties (net per invoice and day), with their entry ids. */
+    posted: (Entry & { invoiceId: number })[];
+    invoices: (PenaltyInvoice & RunInvoice)[];
+  }
+
+  const world = fc
+    .record({
+      fees: fc.array(fc.integer({ min: 1, max: 900_000 }), { minLength: PERIODS.length, maxLength: PERIODS.length }),
+      lateInvoice: fc.array(fc.integer({ min: 0, max: 4 }).map((n) => n === 0), { minLength: PERIODS.length, maxLength: PERIODS.length }),
+      prepaid: fc.option(fc.record({ day: fc.integer({ min: 0, max: 200 }), ahead: fc.integer({ min: 0, max: 3 }) }), { nil: null }),
+      // the facts the run saw, mostly dated by its day (a fraction ahead of it)
+      before: fc.array(fc.record({ day: fc.integer({ min: 0, max: 160 }), amount: fc.integer({ min: 1, max: 800_000 }), kind: fc.constantFrom(...kinds), ahead: fc.integer({ min: 0, max: 5 }) }), { maxLength: 8 }),
+      after: fc.array(fc.record({ day: fc.integer({ min: 0, max: 200 }), amount: fc.integer({ min: 1, max: 800_000 }), kind: fc.constantFrom(...kinds) }), { maxLength: 3 }),
+      runDay: fc.integer({ min: 20, max: 170 }),
+      ahead: fc.integer({ min: 0, max: 30 }),
+      capDays: fc.integer({ min: 1, max: 40 }),
+      firstRun: fc.boolean(),
+    })
+    .map((g): World => {
+      const rules = { rate: '0.005', capDays: g.capDays };
+      const run = { mark: 0, day: addDays('2026-01-15', g.runDay) };
+      const date = addDays(run.day, g.ahead);
+      let id = 0;
+      const facts: Entry[] = [];
+      const invoices: (PenaltyInvoice & RunInvoice)[] = [];
+      const dated = (day: number) => addDays('2026-01-15', day);
+      PERIODS.forEach((_, i) => {
+        const last = addDays(`${PERIODS[i + 1] ?? '2026-05'}-01`, -1);
+        facts.push({ id: ++id, valueDate: last, kind: 'monthly_fee', amount: -g.fees[i]! });
+      });
+      for (const c of g.before) facts.push({ id: ++id, valueDate: dated(c.ahead === 0 ? c.day : c.day % (g.runDay + 1)), kind: c.kind, amount: credit(c.kind) ? c.amount : -c.amount });
+      // money enough for every fee, paid on some day (before or after due dates)
+      if (g.prepaid !== null) facts.push({ id: ++id, valueDate: dated(g.prepaid.ahead === 0 ? g.prepaid.day : g.prepaid.day % (g.runDay + 1)), kind: 'payment', amount: 5_000_000 });
+      const seen = id;
+      // what the run posted: every penalty of the facts and invoices it saw, through its day; the
+      // days before its own posted by earlier runs (ids up to its mark) unless it was the first run
+      PERIODS.forEach((period, i) => {
+        const last = addDays(`${PERIODS[i + 1] ?? '2026-05'}-01`, -1);
+        invoices.push({ id: 100 + i, period, dueOn: addDays(last, 25), principal: g.fees[i]!, ledgerThrough: g.lateInvoice[i] ? null : seen });
+      });
+      const known = invoices.filter((_, i) => !g.lateInvoice[i]);
+      const computed = expectedPenalties(facts, known, run.day, rules);
+      const byTheRun = (p: ExpectedPenalty) => g.firstRun || p.day === run.day;
+      const posted: World['posted'] = [];
+      const postPenalty = (p: ExpectedPenalty) => posted.push({ id: ++id, valueDate: p.day, kind: 'penalty', amount: -p.amount, invoiceId: p.invoiceId });
+      computed.filter((p) => !byTheRun(p)).forEach(postPenalty);
+      run.mark = id;
+      computed.filter(byTheRun).forEach(postPenalty);
+      for (const c of g.after) facts.push({ id: ++id, valueDate: dated(c.day), kind: c.kind, amount: credit(c.kind) ? c.amount : -c.amount });
+      // an invoice issued after the run began, from the ledger as it stood then (its due date may be past)
+      invoices.forEach((inv, i) => {
+        if (g.lateInvoice[i]) inv.ledgerThrough = id;
+      });
+      return { run, date, rules, facts, posted, invoices };
+    });
+
+  const netOf = (list: readonly { invoiceId: number; day: string; amount: number }[]) =>
+    list.filter((p) => p.amount !== 0).map((p) => `${p.invoiceId} ${p.day} ${p.amount}`).sort();
+  const postedAsExpected = (w: World) => w.posted.map((p) => ({ invoiceId: p.invoiceId, day: p.valueDate, amount: -p.amount }));
+  const ledger = (w: World) => [...w.facts, ...w.posted].sort((a, b) => a.id - b.id);
+
+  /** The replay resumed on `from` from what was posted before it, as the job reads it. */
+  function resumed(w: World, from: string) {
+    const before = penaltyRanges(w.facts, from).map((r) => ({
+      through: r.through,
+      amount: w.posted.filter((p) => (r.after === null || p.valueDate > r.after) && p.valueDate <= r.through).reduce((s, p) => s + p.amount, 0),
+    }));
+    const daysUsed = (invoiceId: number) => new Set(w.posted.filter((p) => p.invoiceId === invoiceId && p.valueDate < from && p.amount < 0).map((p) => p.valueDate)).size;
+    return expectedPenalties(w.facts, w.invoices, w.date, w.rules, { from, before, daysUsed });
+  }
+
+  it('a charge found later in an invoiced period takes the account out of the quiet ones', () => {
+    // October 5 000 ₸ due 25 Nov, paid 5 000 ₸ on 20 Nov and 2 000 ₸ more on 1 Dec: no penalty; the
+    // run of 10 Dec saw all of it (mark 3)
+    const seen: Entry[] = [
+      { id: 1, valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000 },
+      { id: 2, valueDate: '2026-11-20', kind: 'payment', amount: 500_000 },
+      { id: 3, valueDate: '2026-12-01', kind: 'payment', amount: 200_000 },
+    ];
+    const invoices = [{ ...OCT, ledgerThrough: 1 }];
+    const run = { mark: 3, day: '2026-12-10' };
+    expect(expectedPenalties(seen, invoices, run.day)).toEqual([]);
+    // then 1 000 ₸ back-billed for 15 Oct: the payment of 20 Nov pays it first (older), so 1 000 ₸ of
+    // the fee is unpaid from 26 Nov until 1 Dec: 0.5% × 1 000 = 5 ₸ a day, 26–30 Nov and 1 Dec
+    const facts = [...seen, { id: 4, valueDate: '2026-10-15', kind: 'backbill' as const, amount: -100_000 }];
+    expect(expectedPenalties(facts, invoices, '2026-12-11').map((p) => p.amount)).toEqual([500, 500, 500, 500, 500, 500]);
+    // the balance is 1 000 ₸ in the subscriber's favour, no credit came: only the charge's period tells
+    expect(quietSince(run, '2026-12-11', 100_000, facts, invoices)).toBe(false);
+    expect(firstDayToRecompute(run, facts, invoices)).toBe('2026-10-16');
+    expect(quietSince(run, '2026-12-11', 200_000, seen, invoices)).toBe(true);
+  });
+
+  it('property: an account left out needs no correction; one replayed needs none before its first day, and the resumed replay is exact', () => {
+    let quiet = 0;
+    let resumedLater = 0;
+    fc.assert(
+      fc.property(world, (w) => {
+        const full = expectedPenalties(w.facts, w.invoices, w.date, w.rules);
+        const all = ledger(w);
+        const balance = all.reduce((s, e) => s + e.amount, 0);
+        const posted = postedAsExpected(w);
+        if (quietSince(w.run, w.date, balance, all, w.invoices)) {
+          quiet++;
+          expect(netOf(penaltyCorrections(full, posted))).toEqual([]);
+        }
+        const from = firstDayToRecompute(w.run, all, w.invoices);
+        expect(netOf(penaltyCorrections(full, posted).filter((c) => c.day < from))).toEqual([]);
+        if (from > addDays(w.run.day, -30)) resumedLater++;
+        expect(resumed(w, from)).toEqual(full.filter((p) => p.day >= from));
+      }),
+      { numRuns: 400 },
+    );
+    // the generated worlds reach both shortcuts
+    expect(quiet).toBeGreaterThan(10);
+    expect(resumedLater).toBeGreaterThan(10);
+  });
+
+  it('property: resumed on any day from the penalties of the days before it, the replay gives exactly the days from it', () => {
+    fc.assert(
+      fc.property(world, fc.integer({ min: 0, max: 220 }), (w, offset) => {
+        const full = expectedPenalties(w.facts, w.invoices, w.date, w.rules);
+        const from = addDays('2026-01-01', offset);
+        const exact = { ...w, posted: full.filter((p) => p.day < from).map((p, i) => ({ id: 10_000 + i, valueDate: p.day, kind: 'penalty' as const, amount: -p.amount, invoiceId: p.invoiceId })) };
+        expect(resumed(exact, from)).toEqual(full.filter((p) => p.day >= from));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: the SQL of quietSince and firstDayToRecompute answers as the rules do', () => {
+    fc.assert(
+      fc.property(world, (w) => {
+        const db = openDatabase(':memory:');
+        addTariff(db, 'T', { monthly: 1 });
+        addAccount(db, 'A', { method: 'credit', tariff: 'T', connectedOn: '2025-12-01' });
+        const entry = db.sqlite.prepare(`INSERT INTO ledger (id, account, value_date, kind, amount, key, invoice_id) VALUES (?, 'A', ?, ?, ?, ?, ?)`);
+        const all = ledger(w);
+        for (const e of all) entry.run(e.id, e.valueDate, e.kind, e.amount, `k${e.id}`, 'invoiceId' in e ? e.invoiceId : null);
+        db.sqlite.prepare(`UPDATE accounts SET balance = (SELECT SUM(amount) FROM ledger) WHERE account = 'A'`).run();
+        const invoice = db.sqlite.prepare(
+          `INSERT INTO invoices (id, number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
+             penalties, closing_balance, principal, amount_due, ledger_through) VALUES (?, ?, 2026, ?, 'A', ?, ?, ?, 0, 0, 0, 0, 0, 0, ?, ?, ?)`,
+        );
+        for (const i of w.invoices) invoice.run(i.id, `N-${i.id}`, i.id, i.period, addDays(i.dueOn, -24), i.dueOn, i.principal, i.principal, i.ledgerThrough);
+        const got = db.sqlite
+          .prepare(`SELECT ${quietSinceSql('a')} AS quiet, ${firstDayToRecomputeSql('a')} AS fromDay FROM accounts a WHERE a.account = 'A'`)
+          .get({ runMark: w.run.mark, runDay: w.run.day, date: w.date }) as { quiet: number; fromDay: string };
+        const balance = all.reduce((s, e) => s + e.amount, 0);
+        expect({ quiet: Boolean(got.quiet), fromDay: got.fromDay }).toEqual({
+          quiet: quietSince(w.run, w.date, balance, all, w.invoices),
+          fromDay: firstDayToRecompute(w.run, all, w.invoices),
+        });
+        db.close();
+      }),
       { numRuns: 150 },
     );
   });
