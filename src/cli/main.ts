@@ -1,5 +1,6 @@
 // The `esep` command: commander wiring only. Exit codes (SPEC section 6): 0 done, 1 failed,
 // 2 bad usage or input, 75 busy.
+import { statSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { NoDatabaseError } from '../db/connection.js';
 import { BusyError, describeProblem, InputError } from '../domain/errors.js';
@@ -19,6 +20,14 @@ import { registerDebtors } from './commands/debtors.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerSend } from './commands/send.js';
 import { registerOutbox } from './commands/outbox.js';
+
+const isFolder = (p: string): boolean => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 export const EXIT = { ok: 0, failed: 1, input: 2, busy: 75 } as const;
 
@@ -61,6 +70,11 @@ function applyExitOverride(cmd: Command): void {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `esep outbox | head`: the reader went away; stop quietly, as a Unix tool does
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    throw error;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -81,6 +95,13 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof BusyError) {
       process.stderr.write(`esep: ${error.message}\n`);
       return EXIT.busy;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') {
+      // a folder given where a file was expected is bad usage, never a failure
+      const folder = (error as NodeJS.ErrnoException).path ?? argv.slice(2).find((a) => isFolder(a)) ?? 'FILE';
+      process.stderr.write(`esep: refused, nothing was changed:\n  ${folder}: is a folder, a file was expected\n`);
+      return EXIT.input;
     }
     const verbose = program.opts<{ verbose?: boolean }>().verbose || process.argv.includes('--verbose');
     process.stderr.write(`esep: failed: ${(error as Error).message ?? String(error)}\n`);

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { esep, esepJson } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, esep, esepJson } from '../helpers/cli.js';
 import { openDatabase } from '../../src/db/connection.js';
 import { ACCOUNT_HEADER, IIN_A, IIN_B, TARIFFS_CSV } from '../helpers/fixtures.js';
 import { tempDir, writeText } from '../helpers/tmp.js';
@@ -91,6 +92,19 @@ describe('esep core commands', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('import');
     expect(esep(path.join(dir, 'nowhere.db'), 'verify')).toMatchObject({ code: 2, stderr: expect.stringContaining('run `esep init` first') });
+    // a folder where a file is expected is bad usage (exit 2, named), never EISDIR exit 1
+    for (const args of [['import', 'tariffs', dir], ['import', 'accounts', dir], ['payments', 'import', dir]]) {
+      expect(esep(db, ...args)).toEqual({ code: 2, stdout: '', stderr: `esep: refused, nothing was changed:\n  ${dir}: is a folder, a file was expected\n` });
+    }
+  });
+
+  it('stops quietly when the reader of its output goes away (esep … | head)', () => {
+    // the statement is longer than what `head -1` reads; the shell reports esep's own exit code
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" --db "${db}" account statement 1001 --from 2026-01-01 --to 2026-12-31 | head -c 1 > /dev/null`], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   it('verify exits 1 and names the account when an invariant breaks', async () => {
