@@ -3,7 +3,7 @@
 // versions, its ledger entries) go in, what should exist comes out; the job posts the difference
 // (idempotency keys make "what exists" a no-op) and stores the figures. No IO, no clock.
 import { addDays, daysInMonth, eachDay, firstDayOf, lastDayOf, maxDate, minDate, nextPeriod, periodOf, type IsoDate, type Period } from './dates.js';
-import { DAILY_KINDS, ENTRY_KINDS, INVOICE_LINE_ORDER, MONEY_KINDS, type EntryKind, type ServiceSpan } from './entries.js';
+import { DAILY_KINDS, ENTRY_KINDS, INVOICE_LINE_ORDER, invoicePeriodOf, KINDS, leftToCorrect, MONEY_KINDS, type Entry, type EntryKind, type ServiceSpan } from './entries.js';
 import { installationKey, monthEndCorrectionKey, monthlyFeeKey, thirdPartyKey } from './keys.js';
 import { mulDivRound, type Tiyn } from './money.js';
 
@@ -30,25 +30,34 @@ export function activeInPeriod(period: Period, connectedOn: IsoDate, terminatedO
   return connectedOn <= lastDayOf(period) && (terminatedOn === null || terminatedOn > firstDayOf(period));
 }
 
+/**
+ * Whether P gets an invoice for an account (cl. 13, D-9): it was served in P, or a service charge is
+ * dated in P with something left of it after its corrections (D-7), though the account was
+ * terminated before (equipment not returned, back-billing): that charge reaches a document, is due
+ * like any other and accrues penalties like any other. Penalties alone make no invoice (they are on
+ * the debt demand and the debtors list), nor does a charge its correction cancelled (a port fee of
+ * the termination day reversed by it).
+ */
+export function invoicedInPeriod(period: Period, connectedOn: IsoDate, terminatedOn: IsoDate | null, entries: readonly Entry[]): boolean {
+  if (activeInPeriod(period, connectedOn, terminatedOn)) return true;
+  const left = leftToCorrect(entries);
+  return entries.some((e) => KINDS[e.kind].group === 'service' && left.has(e.id) && invoicePeriodOf(e) === period);
+}
+
 /** `activeInPeriod` as SQL over `accounts a`, with @first and @last the period's first and last days. */
 export const ACTIVE_IN_PERIOD_SQL = `a.connected_on <= @last AND (a.terminated_on IS NULL OR a.terminated_on > @first)`;
 
-/**
- * Whether P gets an invoice for an account (cl. 13, D-9): it was served in P, or a charge is dated in
- * P even though it was terminated before (equipment not returned, back-billing): that charge reaches
- * a document, is due like any other and accrues penalties like any other.
- */
-export function invoicedInPeriod(period: Period, connectedOn: IsoDate, terminatedOn: IsoDate | null, chargedInPeriod: boolean): boolean {
-  return activeInPeriod(period, connectedOn, terminatedOn) || chargedInPeriod;
-}
+const SERVICE_KINDS_SQL = `(${ENTRY_KINDS.filter((k) => KINDS[k].group === 'service').map((k) => `'${k}'`).join(', ')})`;
 
 /**
  * `invoicedInPeriod` as SQL over `accounts a`, with @first and @last the period's first and last days
- * (the invoice job's pager; test/domain/invoice.test.ts checks it against the function).
+ * (the invoice job's pager; test/db/rule-fragments.test.ts checks it against the function).
  */
 export const INVOICED_IN_PERIOD_SQL = `((${ACTIVE_IN_PERIOD_SQL})
   OR EXISTS (SELECT 1 FROM ledger l WHERE l.account = a.account AND l.value_date BETWEEN @first AND @last AND l.amount < 0
-                AND l.kind NOT IN (${[...MONEY_KINDS].map((k) => `'${k}'`).join(', ')})))`;
+                AND l.kind IN ${SERVICE_KINDS_SQL}
+                AND NOT EXISTS (SELECT 1 FROM ledger_links own WHERE own.entry_id = l.id)
+                AND l.amount + COALESCE((SELECT SUM(c.amount) FROM ledger_links k JOIN ledger c ON c.id = k.entry_id WHERE k.corrects_id = l.id), 0) < 0))`;
 
 /** A charge of P's month-end (or the installation) as posted: its entry, and what corrections naming it have left of it (D-7). */
 export interface PostedMonthEnd {

@@ -3,9 +3,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/connection.js';
-import { postEntries } from '../../src/db/ledger.js';
+import { factsOf, postEntries } from '../../src/db/ledger.js';
 import { addDays, firstDayOf, lastDayOf } from '../../src/domain/dates.js';
-import { ENTRY_KINDS, KINDS } from '../../src/domain/entries.js';
+import { ENTRY_KINDS, KINDS, NEVER_CORRECTED } from '../../src/domain/entries.js';
 import { INVOICED_IN_PERIOD_SQL, invoicedInPeriod } from '../../src/domain/invoice.js';
 import { EQUIPMENT_CHARGEABLE_SQL, equipmentChargeable } from '../../src/domain/collection.js';
 import { addAccount, addTariff, memoryDbWithAccounts } from '../helpers/db.js';
@@ -21,7 +21,15 @@ describe('INVOICED_IN_PERIOD_SQL', () => {
           fc.record({
             connected: fc.integer({ min: -60, max: 40 }),
             terminated: fc.option(fc.integer({ min: 0, max: 90 }), { nil: null }),
-            charge: fc.option(fc.record({ day: fc.integer({ min: -40, max: 70 }), kind: fc.constantFrom(...CHARGE_KINDS, 'payment' as const) }), { nil: null }),
+            charge: fc.option(
+              fc.record({
+                day: fc.integer({ min: -40, max: 70 }),
+                kind: fc.constantFrom(...CHARGE_KINDS, 'payment' as const),
+                // a correction naming it: none, part of it, or all of it (only kinds a correction may name)
+                corrected: fc.constantFrom(0, 40, 100),
+              }),
+              { nil: null },
+            ),
           }),
           { maxLength: 12 },
         ),
@@ -34,14 +42,16 @@ describe('INVOICED_IN_PERIOD_SQL', () => {
             const connectedOn = addDays('2026-11-01', s.connected);
             const terminatedOn = s.terminated === null ? undefined : addDays(connectedOn, s.terminated + 1);
             addAccount(db, account, { method: 'credit', tariff: 'T', connectedOn, terminatedOn });
-            let charged = false;
             if (s.charge) {
-              const valueDate = addDays('2026-11-01', s.charge.day);
-              const amount = s.charge.kind === 'payment' ? 100 : -100;
-              inTransaction(db, () => postEntries(db, [{ account, valueDate, kind: s.charge!.kind, amount, key: `c:${account}` }]));
-              charged = s.charge.kind !== 'payment' && valueDate >= firstDayOf(PERIOD) && valueDate <= lastDayOf(PERIOD);
+              const c = s.charge;
+              const valueDate = addDays('2026-11-01', c.day);
+              inTransaction(db, () => postEntries(db, [{ account, valueDate, kind: c.kind, amount: c.kind === 'payment' ? 100 : -100, key: `c:${account}` }]));
+              if (c.kind !== 'payment' && c.corrected > 0 && !NEVER_CORRECTED.includes(c.kind)) {
+                const id = (db.sqlite.prepare('SELECT id FROM ledger WHERE key = ?').get(`c:${account}`) as { id: number }).id;
+                inTransaction(db, () => postEntries(db, [{ account, valueDate, kind: c.kind, amount: c.corrected, key: `x:${account}`, corrects: id }]));
+              }
             }
-            if (invoicedInPeriod(PERIOD, connectedOn, terminatedOn ?? null, charged)) expected.push(account);
+            if (invoicedInPeriod(PERIOD, connectedOn, terminatedOn ?? null, factsOf(db, account))) expected.push(account);
           });
           const got = (
             db.sqlite.prepare(`SELECT a.account FROM accounts a WHERE ${INVOICED_IN_PERIOD_SQL} ORDER BY a.account`).all({ first: firstDayOf(PERIOD), last: lastDayOf(PERIOD) }) as {
@@ -52,7 +62,7 @@ describe('INVOICED_IN_PERIOD_SQL', () => {
           db.close();
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 });
