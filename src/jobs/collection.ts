@@ -113,8 +113,10 @@ export function terminateAccount(
   t: Termination & { by: 'operator' | 'subscriber'; calendar: WorkingCalendar; runId: number | null },
 ): void {
   const state = db.sqlite
-    .prepare('SELECT status, suspend_reason AS suspendReason, method, tariff_code AS tariffCode, connected_on AS connectedOn FROM accounts WHERE account = ?')
-    .get(t.account) as AccountState & { method: Method; tariffCode: string; connectedOn: IsoDate };
+    .prepare(
+      'SELECT status, suspend_reason AS suspendReason, method, tariff_code AS tariffCode, connected_on AS connectedOn, debited_through AS debitedThrough FROM accounts WHERE account = ?',
+    )
+    .get(t.account) as AccountState & { method: Method; tariffCode: string; connectedOn: IsoDate; debitedThrough: IsoDate | null };
   const next = applyTransition(db, t.account, state, { event: 'terminate', cause: t.by }, { at: nowIso(), valueDate: t.date, reason: t.reason, runId: t.runId });
   if (!next) return;
   db.sqlite
@@ -150,6 +152,10 @@ export function terminateAccount(
   const book = TariffBook.load(db);
   const account = { account: t.account, method: state.method, tariffCode: state.tariffCode, connectedOn: state.connectedOn, terminatedOn: t.date };
   const lastServed = t.date > state.connectedOn ? addDays(t.date, -1) : t.date;
+  // An advance account's bundle follows the days its daily fee was charged: settled now only when the
+  // debit has decided every day to the termination, else at month-end (a fee settled on fewer days
+  // would have to grow, and a month-end charge is never increased once posted).
+  if (state.method === 'advance' && (state.debitedThrough === null || state.debitedThrough < lastServed)) return;
   const latestCharged = rows.filter((r) => r.kind === 'monthly_fee' || r.kind === 'third_party').reduce((m, r) => (r.valueDate > m ? r.valueDate : m), lastServed);
   for (let period = periodOf(lastServed); period <= periodOf(latestCharged); period = nextPeriod(period)) settleMonthEnd(db, book, account, period, t.runId);
 }
