@@ -136,6 +136,11 @@ export class Allocator {
     for (const open of [...this.penalties, ...this.principal]) if (open.left > 0) unpaid.set(open.entry.id, open.left);
     const unallocated = new Map<number, Tiyn>();
     for (const open of this.credits) if (open.left > 0) unallocated.set(open.entry.id, open.left);
+    // a correction whose entry has not come yet (read as of a day before it) is, until then, a plain
+    // credit (or charge) of its own: balance = prepayment − debt − penalty debt holds on every day
+    for (const list of this.waiting.values()) {
+      for (const e of list) (e.amount > 0 ? unallocated : unpaid).set(e.id, Math.abs(e.amount));
+    }
     return { allocations: this.allocations, unpaid, unallocated };
   }
 

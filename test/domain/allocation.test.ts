@@ -99,6 +99,9 @@ describe('corrections net against the entry they name (D-7)', () => {
     const s = summarise([nov, day, pen]);
     // the 100 ₸ waits for the fee (it never pays the penalty of 20 Nov): 3 000 − 100 = 2 900 ₸ owed, 10 ₸ penalty
     expect(s).toEqual({ balance: -291_000, debt: 290_000, penaltyDebt: 1_000, prepayment: 0 });
+    // as of 18 Nov the fee does not exist yet: the 100 ₸ is held as a credit of its own, so the
+    // balance (+100) is still prepayment − debt − penalty debt
+    expect(summarise([nov, day, pen], '2026-11-18')).toEqual({ balance: 10_000, debt: 0, penaltyDebt: 0, prepayment: 10_000 });
   });
 });
 
