@@ -15,6 +15,9 @@ import type { Tiyn } from './money.js';
  * - `line`: the place of its line on the invoice (installation first, cl. 18: before any fee); null
  *   for kinds not shown among the charges (penalties and money have their own sections).
  * - `daily`: decided once a day, so summarised on the invoice as one line with its days.
+ * - `vat` (D-13): `turnover` for the kinds that are VAT turnover (the service charges, and the credits
+ *   and corrections that give them back, which reduce it), `penalty` for the kinds that are turnover
+ *   only when the operator's setting makes penalties taxable (default not), `none` for money moved.
  */
 export interface KindRules {
   sign: 'charge' | 'credit' | 'either';
@@ -22,25 +25,26 @@ export interface KindRules {
   stoppedByTermination: boolean;
   line: number | null;
   daily: boolean;
+  vat: 'turnover' | 'penalty' | 'none';
 }
 
 export const KINDS = {
-  installation: { sign: 'charge', group: 'service', stoppedByTermination: false, line: 0, daily: false },
-  monthly_fee: { sign: 'charge', group: 'service', stoppedByTermination: true, line: 1, daily: false },
-  daily_fee: { sign: 'charge', group: 'service', stoppedByTermination: true, line: 2, daily: true },
-  port_reservation: { sign: 'charge', group: 'service', stoppedByTermination: true, line: 3, daily: true },
-  third_party: { sign: 'charge', group: 'service', stoppedByTermination: true, line: 4, daily: false },
-  equipment: { sign: 'charge', group: 'service', stoppedByTermination: false, line: 5, daily: false },
-  backbill: { sign: 'charge', group: 'service', stoppedByTermination: false, line: 6, daily: false },
+  installation: { sign: 'charge', group: 'service', stoppedByTermination: false, line: 0, daily: false, vat: 'turnover' },
+  monthly_fee: { sign: 'charge', group: 'service', stoppedByTermination: true, line: 1, daily: false, vat: 'turnover' },
+  daily_fee: { sign: 'charge', group: 'service', stoppedByTermination: true, line: 2, daily: true, vat: 'turnover' },
+  port_reservation: { sign: 'charge', group: 'service', stoppedByTermination: true, line: 3, daily: true, vat: 'turnover' },
+  third_party: { sign: 'charge', group: 'service', stoppedByTermination: true, line: 4, daily: false, vat: 'turnover' },
+  equipment: { sign: 'charge', group: 'service', stoppedByTermination: false, line: 5, daily: false, vat: 'turnover' },
+  backbill: { sign: 'charge', group: 'service', stoppedByTermination: false, line: 6, daily: false, vat: 'turnover' },
   // A credit in the subscriber's favour that names no entry it corrects (goodwill, a settlement):
   // on the invoice among the credits, allocated by cl. 16 like every credit that is not netted.
-  adjustment: { sign: 'credit', group: 'service', stoppedByTermination: false, line: 7, daily: false },
+  adjustment: { sign: 'credit', group: 'service', stoppedByTermination: false, line: 7, daily: false, vat: 'turnover' },
   // cl. 21.5, 24.3: a day's fee credited back; it names the fee it corrects.
-  recalc: { sign: 'credit', group: 'service', stoppedByTermination: false, line: 8, daily: false },
-  penalty: { sign: 'charge', group: 'penalty', stoppedByTermination: false, line: null, daily: true },
-  payment: { sign: 'credit', group: 'money', stoppedByTermination: false, line: null, daily: false },
-  refund: { sign: 'charge', group: 'money', stoppedByTermination: false, line: null, daily: false },
-  transfer: { sign: 'either', group: 'money', stoppedByTermination: false, line: null, daily: false },
+  recalc: { sign: 'credit', group: 'service', stoppedByTermination: false, line: 8, daily: false, vat: 'turnover' },
+  penalty: { sign: 'charge', group: 'penalty', stoppedByTermination: false, line: null, daily: true, vat: 'penalty' },
+  payment: { sign: 'credit', group: 'money', stoppedByTermination: false, line: null, daily: false, vat: 'none' },
+  refund: { sign: 'charge', group: 'money', stoppedByTermination: false, line: null, daily: false, vat: 'none' },
+  transfer: { sign: 'either', group: 'money', stoppedByTermination: false, line: null, daily: false, vat: 'none' },
 } as const satisfies Record<string, KindRules>;
 
 export type EntryKind = keyof typeof KINDS;
