@@ -36,6 +36,12 @@ export const operator = sqliteTable(
     penaltyCapDays: integer('penalty_cap_days').notNull().default(30),
     /** cl. 23.5: days after the due date before a credit account is suspended for debt. */
     graceDays: integer('grace_days').notNull().default(0),
+    /** D-13: the VAT rate versions as the operator's settings give them, JSON `[{"from":"2026-01-01","rate":"0.16"}]` (`null` rate: not a VAT payer); those in force are in vat_rates. */
+    vatRates: text('vat_rates').notNull().default('[{"from":"0001-01-01","rate":"0.12"},{"from":"2026-01-01","rate":"0.16"}]'),
+    /** D-13: whether penalties are VAT turnover (default not). */
+    vatOnPenalties: integer('vat_on_penalties').notNull().default(0),
+    /** How to pay, as the operator lists it (bank transfer, Kaspi, terminals): a JSON array of texts printed on invoices and notices. */
+    paymentChannels: text('payment_channels').notNull().default('[]'),
     updatedAt: text('updated_at')
       .notNull()
       .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
@@ -59,6 +65,17 @@ export const penaltyRules = sqliteTable(
   },
   (t) => [check('penalty_rules_cap', sql`${t.capDays} >= 0`)],
 );
+
+/**
+ * Versions of the VAT rate (D-13): the rate of a turnover on day D is the latest with effective_from
+ * ≤ D; a null rate: not a VAT payer. A change made on the operator applies from the first day not yet
+ * invoiced (db/operator.ts), so an issued invoice keeps the VAT it was issued with.
+ */
+export const vatRates = sqliteTable('vat_rates', {
+  effectiveFrom: text('effective_from').primaryKey(),
+  rate: text('rate'),
+  createdAt: createdAt(),
+});
 
 export const tariffs = sqliteTable('tariffs', {
   code: text('code').primaryKey(),
@@ -260,6 +277,8 @@ export const invoices = sqliteTable(
     principal: integer('principal').notNull(),
     amountDue: integer('amount_due').notNull(),
     advisedTopup: integer('advised_topup'),
+    /** D-13: the VAT included in the period's service charges, all rates together; null when the operator was not a VAT payer in the period (or the invoice predates migration 0012). */
+    vat: integer('vat'),
     file: text('file'),
     /** The highest ledger id the figures were computed from: a reissue and `verify` recompute from exactly these entries. */
     ledgerThrough: integer('ledger_through'),
@@ -307,6 +326,8 @@ export const notices = sqliteTable(
       .notNull()
       .references(() => accounts.account),
     kind: text('kind', { enum: ['termination'] }).notNull(),
+    /** The outgoing number (cl. 23.8), `{prefix}-N-{YYYY}-{seq:05}` by the notice's year; null on notices written before migration 0012. */
+    number: text('number'),
     /** The termination date the notice is about. */
     issuedOn: text('issued_on').notNull(),
     /** What is demanded: unpaid principal and penalties at termination (tiyn). */
@@ -316,7 +337,7 @@ export const notices = sqliteTable(
     file: text('file').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('notices_account_kind_day').on(t.account, t.kind, t.issuedOn)],
+  (t) => [uniqueIndex('notices_account_kind_day').on(t.account, t.kind, t.issuedOn), uniqueIndex('notices_number').on(t.number)],
 );
 
 /**
