@@ -20,6 +20,7 @@ import { registerDebtors } from './commands/debtors.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerSend } from './commands/send.js';
 import { registerOutbox } from './commands/outbox.js';
+import { registerReport } from './commands/report.js';
 
 const isFolder = (p: string): boolean => {
   try {
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
   registerAdmin(program, account);
   registerSend(program);
   registerOutbox(program);
+  registerReport(program);
   for (const cmd of program.commands) applyExitOverride(cmd);
   return program;
 }

@@ -1,0 +1,164 @@
+// `esep report …`: the month-end reports; each as a table, --json, --csv (to stdout) or --xlsx FILE.
+import type { Command } from 'commander';
+import { agingReport, paymentsReport, turnoverReport, type AgingReport, type PaymentsReport, type TurnoverReport } from '../../jobs/reports.js';
+import { toTengeString, type Tiyn } from '../../domain/money.js';
+import { AGE_BUCKETS } from '../../domain/reports/aging.js';
+import { CHARGE_KINDS } from '../../domain/reports/turnover.js';
+import { InputError } from '../../domain/errors.js';
+import { sheetCsv, sheetTable, writeSheetsXlsx, type Sheet, type SheetColumn } from '../../io/report-sheets.js';
+import { dateOption, globals, periodOption, print, printJson, requiredDate, withDb } from '../context.js';
+
+interface OutputOptions {
+  csv?: boolean;
+  xlsx?: string;
+}
+
+const money = (header: string, key = header): SheetColumn => ({ header, key, type: 'money' });
+const text = (header: string, key = header): SheetColumn => ({ header, key, type: 'text' });
+const int = (header: string, key = header): SheetColumn => ({ header, key, type: 'int' });
+const date = (header: string, key = header): SheetColumn => ({ header, key, type: 'date' });
+const tenge = (v: Tiyn) => toTengeString(v);
+
+/** Prints a report: JSON, CSV of its first sheet, an xlsx of all its sheets, or the tables. */
+async function output(cmd: Command, options: OutputOptions, json: unknown, sheets: readonly Sheet[], title: string): Promise<void> {
+  if (options.xlsx) {
+    await writeSheetsXlsx(options.xlsx, sheets);
+    print(`${title}: ${options.xlsx}`);
+    return;
+  }
+  if (globals(cmd).json) {
+    printJson(json);
+    return;
+  }
+  if (options.csv) {
+    process.stdout.write(sheetCsv(sheets[0]!));
+    return;
+  }
+  print(title);
+  for (const s of sheets) {
+    if (sheets.length > 1) print(`\n${s.name}`);
+    process.stdout.write(sheetTable(s));
+  }
+}
+
+export function turnoverSheets(r: TurnoverReport): Sheet[] {
+  const kinds = CHARGE_KINDS.filter((k) => r.accounts.some((a) => a.chargesByKind[k]));
+  const columns: SheetColumn[] = [
+    text('account'), money('opening_debit'), money('opening_credit'), ...kinds.map((k) => money(k)), money('charges'), money('penalties'),
+    money('payments'), money('other_credits'), money('other_debits'), money('closing_debit'), money('closing_credit'),
+  ];
+  const row = (account: string, l: TurnoverReport['accounts'][number], debit: [Tiyn, Tiyn], credit: [Tiyn, Tiyn]) => ({
+    account, opening_debit: debit[0], opening_credit: credit[0], ...Object.fromEntries(kinds.map((k) => [k, l.chargesByKind[k] ?? 0])),
+    charges: l.charges, penalties: l.penalties, payments: l.payments, other_credits: l.otherCredits, other_debits: l.otherDebits,
+    closing_debit: debit[1], closing_credit: credit[1],
+  });
+  const rows = r.accounts.map((l) => row(l.account, l, [Math.max(0, -l.opening), Math.max(0, -l.closing)], [Math.max(0, l.opening), Math.max(0, l.closing)]));
+  const t = r.totals;
+  rows.push(row('total', { ...t, account: 'total' }, [t.openingDebit, t.closingDebit], [t.openingCredit, t.closingCredit]));
+  return [{ name: `turnover ${r.period}`, columns, rows }];
+}
+
+export function turnoverJson(r: TurnoverReport) {
+  const figures = (l: Omit<TurnoverReport['accounts'][number], 'account'>) => ({
+    opening: tenge(l.opening),
+    charges: tenge(l.charges),
+    charges_by_kind: Object.fromEntries(CHARGE_KINDS.filter((k) => l.chargesByKind[k]).map((k) => [k, tenge(l.chargesByKind[k]!)])),
+    penalties: tenge(l.penalties),
+    payments: tenge(l.payments),
+    other_credits: tenge(l.otherCredits),
+    other_debits: tenge(l.otherDebits),
+    closing: tenge(l.closing),
+  });
+  const t = r.totals;
+  return {
+    period: r.period,
+    accounts: r.accounts.map((l) => ({ account: l.account, ...figures(l) })),
+    totals: {
+      ...figures(t),
+      opening_debit: tenge(t.openingDebit), opening_credit: tenge(t.openingCredit), closing_debit: tenge(t.closingDebit), closing_credit: tenge(t.closingCredit),
+    },
+  };
+}
+
+export function agingSheets(r: AgingReport): Sheet[] {
+  const buckets = AGE_BUCKETS.map((b) => money(b));
+  const summary: Sheet = {
+    name: `aging ${r.date}`,
+    columns: [text('method'), text('tariff'), int('accounts'), ...buckets, money('debt'), money('penalties')],
+    rows: [
+      ...r.groups.map((g) => ({ method: g.method, tariff: g.tariff, accounts: g.accounts, ...g.buckets, debt: g.debt, penalties: g.penalties })),
+      { method: 'total', tariff: '', accounts: r.totals.accounts, ...r.totals.buckets, debt: r.totals.debt, penalties: r.totals.penalties },
+    ],
+  };
+  const accounts: Sheet = {
+    name: 'aging accounts',
+    columns: [text('account'), text('method'), text('tariff'), date('oldest_due_on'), int('days_overdue'), ...buckets, money('debt'), money('penalties')],
+    rows: r.accounts.map((a) => ({ account: a.account, method: a.method, tariff: a.tariff, oldest_due_on: a.oldestDueOn, days_overdue: a.daysOverdue, ...a.buckets, debt: a.debt, penalties: a.penalties })),
+  };
+  return [summary, accounts];
+}
+
+export function agingJson(r: AgingReport) {
+  const b = (x: Record<string, Tiyn>) => Object.fromEntries(AGE_BUCKETS.map((k) => [k, tenge(x[k]!)]));
+  return {
+    date: r.date,
+    grace_days: r.graceDays,
+    groups: r.groups.map((g) => ({ method: g.method, tariff: g.tariff, accounts: g.accounts, buckets: b(g.buckets), debt: tenge(g.debt), penalties: tenge(g.penalties) })),
+    totals: { accounts: r.totals.accounts, buckets: b(r.totals.buckets), debt: tenge(r.totals.debt), penalties: tenge(r.totals.penalties) },
+    accounts: r.accounts.map((a) => ({ account: a.account, method: a.method, tariff: a.tariff, oldest_due_on: a.oldestDueOn, days_overdue: a.daysOverdue, buckets: b(a.buckets), debt: tenge(a.debt), penalties: tenge(a.penalties) })),
+  };
+}
+
+export function paymentsSheets(r: PaymentsReport): Sheet[] {
+  const cols: SheetColumn[] = [
+    date('day'), text('format'), text('file'), int('applied_count'), money('applied'), int('suspense_count'), money('suspense'), int('reversal_count'), money('reversal'),
+  ];
+  const row = (day: string | null, format: string, file: string, x: Omit<PaymentsReport['rows'][number], 'day' | 'format' | 'file'>) => ({
+    day, format, file, applied_count: x.applied.count, applied: x.applied.amount, suspense_count: x.suspense.count, suspense: x.suspense.amount,
+    reversal_count: x.reversal.count, reversal: x.reversal.amount,
+  });
+  return [{ name: `payments ${r.from} ${r.to}`, columns: cols, rows: [...r.rows.map((x) => row(x.day, x.format, x.file, x)), row(null, 'total', '', r.totals)] }];
+}
+
+export function paymentsJson(r: PaymentsReport) {
+  const c = (x: { count: number; amount: Tiyn }) => ({ count: x.count, amount: tenge(x.amount) });
+  return {
+    from: r.from,
+    to: r.to,
+    days: r.rows.map((x) => ({ day: x.day, format: x.format, file: x.file, applied: c(x.applied), suspense: c(x.suspense), reversal: c(x.reversal) })),
+    totals: { applied: c(r.totals.applied), suspense: c(r.totals.suspense), reversal: c(r.totals.reversal) },
+    on_ledger: tenge(r.onLedger),
+  };
+}
+
+export function registerReport(program: Command): Command {
+  const report = program.command('report').description('month-end reports: turnover, aging, payments (table, --json, --csv, --xlsx FILE)');
+  const common = (c: Command) => c.option('--csv', 'CSV for Excel to stdout').option('--xlsx <file>', 'an xlsx workbook with typed cells');
+
+  common(report.command('turnover').description('оборотно-сальдовая ведомость: opening, charges by kind, penalties, payments, other credits, closing per account').requiredOption('--period <YYYY-MM>', 'the period')).action(
+    async (options: OutputOptions & { period?: string }, cmd: Command) => {
+      const period = periodOption(options.period);
+      const r = withDb(cmd, (db) => turnoverReport(db, period));
+      await output(cmd, options, turnoverJson(r), turnoverSheets(r), `Turnover sheet ${period}: ${r.accounts.length} accounts`);
+    },
+  );
+
+  common(report.command('aging').description('debt by age (not due, 1–30, 31–60, 61–90, over 90 days overdue) by method and tariff, penalties apart').option('--date <date>', 'as of the end of this day, default today')).action(
+    async (options: OutputOptions & { date?: string }, cmd: Command) => {
+      const day = dateOption(options.date);
+      const r = withDb(cmd, (db) => agingReport(db, day));
+      await output(cmd, options, agingJson(r), agingSheets(r), `Debt aging at the end of ${day}: ${r.accounts.length} accounts owe`);
+    },
+  );
+
+  common(report.command('payments').description('money received by day, statement format and file: applied, in suspense, reversed').option('--from <date>', 'first value date').option('--to <date>', 'last value date')).action(
+    async (options: OutputOptions & { from?: string; to?: string }, cmd: Command) => {
+      const from = requiredDate(options.from, '--from');
+      const to = requiredDate(options.to, '--to');
+      if (to < from) throw new InputError([{ field: '--to', message: `${to} is before --from ${from}` }]);
+      const r = withDb(cmd, (db) => paymentsReport(db, from, to));
+      await output(cmd, options, paymentsJson(r), paymentsSheets(r), `Payments received ${from} – ${to}`);
+    },
+  );
+  return report;
+}

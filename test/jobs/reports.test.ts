@@ -1,0 +1,125 @@
+// The reports on a simulated quarter (test/helpers/quarter.ts): each ties to the ledger to the tiyn.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/connection.js';
+import { factsOf } from '../../src/db/ledger.js';
+import { summarise } from '../../src/domain/allocation.js';
+import { KINDS, type EntryKind } from '../../src/domain/entries.js';
+import { AGE_BUCKETS } from '../../src/domain/reports/aging.js';
+import { balances } from '../../src/domain/reports/turnover.js';
+import { agingReport, paymentsReport, turnoverReport } from '../../src/jobs/reports.js';
+import { verify } from '../../src/jobs/verify.js';
+import { simulateQuarter } from '../helpers/quarter.js';
+import { tempDir } from '../helpers/tmp.js';
+
+let db: Db;
+beforeAll(async () => {
+  db = await simulateQuarter(tempDir());
+}, 300_000);
+
+const sum = (sql: string, ...args: unknown[]) => (db.sqlite.prepare(sql).get(...args) as { s: number | null }).s ?? 0;
+
+describe('report turnover on a simulated quarter', () => {
+  it('the quarter is a real one: verify is clean, there are penalties, suspensions, suspense and reversals', () => {
+    expect(verify(db)).toEqual([]);
+    expect(sum(`SELECT COUNT(*) AS s FROM ledger WHERE kind = 'penalty'`)).toBeGreaterThan(0);
+    expect(sum(`SELECT COUNT(*) AS s FROM ledger WHERE kind = 'port_reservation'`)).toBeGreaterThan(0);
+    expect(sum(`SELECT COUNT(*) AS s FROM payments WHERE status = 'suspense'`)).toBe(1);
+    expect(sum(`SELECT COUNT(*) AS s FROM payments WHERE status = 'reversal'`)).toBe(1);
+  });
+
+  for (const period of ['2026-10', '2026-11', '2026-12']) {
+    it(`${period}: the totals are the sums of the period's entries, by the kinds table`, () => {
+      const r = turnoverReport(db, period);
+      const from = `${period}-01`;
+      const to = r.to;
+      const byKind = db.sqlite
+        .prepare('SELECT kind, amount < 0 AS debit, SUM(amount) AS s FROM ledger WHERE value_date BETWEEN ? AND ? GROUP BY kind, debit')
+        .all(from, to) as { kind: EntryKind; debit: number; s: number }[];
+      const expected = { charges: 0, penalties: 0, payments: 0, otherCredits: 0, otherDebits: 0 };
+      for (const { kind, debit, s } of byKind) {
+        const k = KINDS[kind];
+        if (k.group === 'penalty') expected.penalties -= s;
+        else if (kind === 'payment') expected.payments += s;
+        else if (!debit) expected.otherCredits += s;
+        else if (k.group === 'service') expected.charges -= s;
+        else expected.otherDebits -= s;
+      }
+      const { charges, penalties, payments, otherCredits, otherDebits } = r.totals;
+      expect({ charges, penalties, payments, otherCredits, otherDebits }).toEqual(expected);
+      expect(r.totals.opening).toBe(sum('SELECT SUM(amount) AS s FROM ledger WHERE value_date < ?', from));
+      expect(r.totals.closing).toBe(sum('SELECT SUM(amount) AS s FROM ledger WHERE value_date <= ?', to));
+      expect(r.totals.openingCredit - r.totals.openingDebit).toBe(r.totals.opening);
+      expect(r.totals.closingCredit - r.totals.closingDebit).toBe(r.totals.closing);
+      const byKindTotal = Object.values(r.totals.chargesByKind).reduce((s, v) => s + (v ?? 0), 0);
+      expect(byKindTotal).toBe(r.totals.charges);
+      for (const line of r.accounts) {
+        expect(balances(line)).toBe(true);
+        expect(line.opening).toBe(sum('SELECT SUM(amount) AS s FROM ledger WHERE account = ? AND value_date < ?', line.account, from));
+      }
+      expect(r.totals.charges).toBeGreaterThan(0);
+      expect(r.totals.payments).toBeGreaterThan(0);
+    });
+  }
+
+  it("each account's opening of P+1 is its closing of P", () => {
+    for (const [p, q] of [['2026-10', '2026-11'], ['2026-11', '2026-12']] as const) {
+      const closing = new Map(turnoverReport(db, p).accounts.map((l) => [l.account, l.closing] as const));
+      const next = turnoverReport(db, q);
+      const opening = new Map(next.accounts.map((l) => [l.account, l.opening] as const));
+      for (const [account, c] of closing) expect([account, opening.get(account) ?? 0]).toEqual([account, c]);
+      for (const [account, o] of opening) expect([account, closing.get(account) ?? 0]).toEqual([account, o]);
+    }
+  });
+});
+
+describe('report aging on a simulated quarter', () => {
+  for (const date of ['2026-11-30', '2026-12-20', '2026-12-31']) {
+    it(`${date}: buckets add up to the debt of every account, which is the allocation's`, () => {
+      const r = agingReport(db, date);
+      expect(r.accounts.length).toBeGreaterThan(0);
+      let debt = 0;
+      let penalties = 0;
+      for (const a of r.accounts) {
+        const s = summarise(factsOf(db, a.account), date);
+        expect({ account: a.account, debt: a.debt, penalties: a.penalties }).toEqual({ account: a.account, debt: s.debt, penalties: s.penaltyDebt });
+        expect(AGE_BUCKETS.reduce((x, b) => x + a.buckets[b], 0)).toBe(a.debt);
+        debt += a.debt;
+        penalties += a.penalties;
+      }
+      expect(r.totals.debt).toBe(debt);
+      expect(r.totals.penalties).toBe(penalties);
+      expect(AGE_BUCKETS.reduce((x, b) => x + r.totals.buckets[b], 0)).toBe(r.totals.debt);
+      expect(r.groups.reduce((x, g) => x + g.debt, 0)).toBe(r.totals.debt);
+      // every account owing on the day is listed: the debt of all accounts by the allocation
+      const all = db.sqlite.prepare('SELECT account FROM accounts').all() as { account: string }[];
+      const owed = all.map((a) => summarise(factsOf(db, a.account), date)).reduce((x, s) => x + s.debt, 0);
+      expect(r.totals.debt).toBe(owed);
+    });
+  }
+
+  it('has overdue debt in the buckets past due by the end of the quarter', () => {
+    const r = agingReport(db, '2026-12-31');
+    // October invoices are due 25 Nov: 36 days overdue on 31 Dec; November's, due 25 Dec, 6 days
+    expect(r.totals.buckets.d31_60).toBeGreaterThan(0);
+    expect(r.totals.buckets.d1_30).toBeGreaterThan(0);
+    expect(r.totals.penalties).toBeGreaterThan(0);
+  });
+});
+
+describe('report payments on a simulated quarter', () => {
+  it('applied, suspense and reversals add up to the payments table, and the applied ones to the ledger', () => {
+    const r = paymentsReport(db, '2026-09-01', '2026-12-31');
+    expect(r.totals.applied.amount).toBe(sum(`SELECT SUM(amount) AS s FROM payments WHERE status = 'applied'`));
+    expect(r.totals.applied.amount).toBe(sum(`SELECT SUM(amount) AS s FROM ledger WHERE kind = 'payment'`));
+    expect(r.onLedger).toBe(r.totals.applied.amount);
+    expect(r.totals.suspense).toEqual({ count: 1, amount: 123_400 });
+    expect(r.totals.reversal).toEqual({ count: 1, amount: -50_000 });
+    expect(r.rows.reduce((x, row) => x + row.applied.count, 0)).toBe(sum(`SELECT COUNT(*) AS s FROM payments WHERE status = 'applied'`));
+  });
+
+  it('a range holds only the payments dated in it', () => {
+    const r = paymentsReport(db, '2026-10-05', '2026-10-06');
+    expect(r.rows.map((x) => x.day)).toEqual(['2026-10-05', '2026-10-06']);
+    expect(r.totals.suspense.amount).toBe(123_400);
+  });
+});
