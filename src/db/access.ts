@@ -52,19 +52,55 @@ export function applyTransition(
 }
 
 export interface AccessEventRow {
+  /** The journal's order: a cursor for `access --after-id` (an event posted late for an earlier day still comes after it). */
   id: number;
   account: string;
+  /** The instant it was recorded, ISO in UTC as stored. */
   at: string;
+  /** The billing day it is for. */
   valueDate: IsoDate;
   event: AccessEvent;
   cause: AccessCause | null;
   reason: string;
+  /** The account's address, where the network team switches it. */
+  address: string;
 }
 
+const EVENT_COLUMNS = `e.id, e.account, e.at, e.value_date AS valueDate, e.event, e.cause, e.reason, a.address
+  FROM access_events e JOIN accounts a ON a.account = e.account`;
+
+/** Events for billing days from `since` on, by day. */
 export function accessEventsSince(db: Db, since: IsoDate): AccessEventRow[] {
+  return db.sqlite.prepare(`SELECT ${EVENT_COLUMNS} WHERE e.value_date >= ? ORDER BY e.value_date, e.id`).all(since) as AccessEventRow[];
+}
+
+/** Events recorded after event `afterId`, in the order they were recorded, whatever their billing day. */
+export function accessEventsAfter(db: Db, afterId: number): AccessEventRow[] {
+  return db.sqlite.prepare(`SELECT ${EVENT_COLUMNS} WHERE e.id > ? ORDER BY e.id`).all(afterId) as AccessEventRow[];
+}
+
+export interface AccountOffRow {
+  account: string;
+  status: 'suspended' | 'terminated';
+  address: string;
+  /** The event that switched it off (its latest suspension or its termination); null only for data older than the journal. */
+  eventId: number | null;
+  since: IsoDate | null;
+  cause: AccessCause | null;
+  reason: string | null;
+}
+
+/** Accounts that must be off now: suspended or terminated as they stand, with the event that switched each off. */
+export function accountsOffNow(db: Db): AccountOffRow[] {
   return db.sqlite
     .prepare(
-      `SELECT id, account, at, value_date AS valueDate, event, cause, reason FROM access_events WHERE value_date >= ? ORDER BY value_date, id`,
+      `SELECT a.account, a.status, a.address, e.id AS eventId, e.value_date AS since, e.cause, e.reason
+         FROM accounts a
+         LEFT JOIN access_events e ON e.id = (
+              SELECT x.id FROM access_events x WHERE x.account = a.account AND x.event IN ('suspend', 'terminate')
+               ORDER BY x.value_date DESC, x.id DESC LIMIT 1)
+        WHERE a.status IN ('suspended', 'terminated')
+        ORDER BY a.account`,
     )
-    .all(since) as AccessEventRow[];
+    .all() as AccountOffRow[];
 }

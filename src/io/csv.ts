@@ -7,6 +7,7 @@ import { parse, CsvError } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { InputError, type InputProblem } from '../domain/errors.js';
 import { decodeBuffer, decodingStream, detectEncoding, type TextEncoding } from './encoding.js';
+import { csvValue, type ColumnType, type ListSpec } from './list.js';
 
 export interface CsvRow {
   /** The file's line number where the record starts (the header is line 1). */
@@ -131,22 +132,50 @@ export async function readCsvChecked<T>(
   return out;
 }
 
+// Writing: one CSV dialect for every list esep writes (docs/lists.md): UTF-8 without a BOM, comma
+// separated, records ended by CRLF, fields quoted by RFC 4180 when they hold a comma, a quote or a
+// line break; amounts in tenge with a decimal point and two decimals (`1234.50`), dates ISO
+// (`2026-11-25`), times ISO with the Almaty offset (`2026-12-01T18:05:00+05:00`); the header is the
+// columns' stable names. The CSVs are for scripts; people open the same lists as xlsx (--xlsx).
+
+/** A phone as people write it: `+7 701 000 00 01`, `+7 (727) 250-00-00`. No letters, so nothing Excel could run. */
+const PHONE = /^\+?[\d ()-]+$/;
+
 /**
  * A cell that Excel would run as a formula (starting with = + - @, or a tab/CR) gets a leading
- * apostrophe; plain numbers such as "-125.40" stay numbers.
+ * apostrophe (SPEC section 6); plain numbers such as "-125.40" stay numbers, and in a phone column a
+ * phone number stays as written: it holds no name or reference a formula could call.
  */
-export function safeCell(value: unknown): string {
+export function safeCell(value: unknown, type: ColumnType = 'text'): string {
   if (value === null || value === undefined) return '';
   const text = String(value);
   if (/^-?\d+(?:[.,]\d+)?$/.test(text)) return text;
+  if (type === 'phone' && PHONE.test(text)) return text;
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** CSV text for Excel: a BOM so that Cyrillic opens right, every cell made safe. */
-export function toExcelCsv(header: readonly string[], rows: readonly unknown[][], options: { bom?: boolean; delimiter?: string } = {}): string {
-  const body = stringify([header.map(safeCell), ...rows.map((r) => r.map(safeCell))], {
-    delimiter: options.delimiter ?? ',',
-    record_delimiter: 'windows',
-  });
-  return (options.bom === false ? '' : '\ufeff') + body;
+function csvLines(rows: readonly (readonly string[])[]): string {
+  return stringify(rows as string[][], { delimiter: ',', record_delimiter: 'windows' });
+}
+
+/** The header line of a list's CSV: its columns' stable names. */
+export function csvHeader<R>(list: ListSpec<R>): string {
+  return csvLines([list.columns.map((c) => c.key)]);
+}
+
+/** Records of a list's CSV, cells typed by their columns (for a list written in pages after its csvHeader). */
+export function csvRecords<R>(list: ListSpec<R>, rows: Iterable<R>): string {
+  const cells: string[][] = [];
+  for (const row of rows) cells.push(list.columns.map((c) => safeCell(csvValue(c.type, c.value(row)), c.type)));
+  return cells.length === 0 ? '' : csvLines(cells);
+}
+
+/** A whole list as CSV in the dialect above. */
+export function listCsv<R>(list: ListSpec<R>, rows: Iterable<R>): string {
+  return csvHeader(list) + csvRecords(list, rows);
+}
+
+/** Untyped cells in the same dialect, each made safe as text (for a table that is not a list of ListSpec). */
+export function toExcelCsv(header: readonly string[], rows: readonly unknown[][]): string {
+  return csvLines([header.map((h) => safeCell(h)), ...rows.map((r) => r.map((v) => safeCell(v)))]);
 }

@@ -9,6 +9,7 @@ import { overdueOn } from '../domain/collection.js';
 import { getOperator } from '../db/operator.js';
 import { daysBetween, type IsoDate } from '../domain/dates.js';
 import type { Tiyn } from '../domain/money.js';
+import { column, type ListSpec } from '../io/list.js';
 
 export interface Debtor {
   account: string;
@@ -25,6 +26,26 @@ export interface Debtor {
   phone: string | null;
   address: string;
 }
+
+/** The list, once for its CSV and its xlsx (the CSV's names are the ones scripts already read). */
+export const DEBTORS_LIST: ListSpec<Debtor> = {
+  sheet: 'Борышкерлер - Должники',
+  columns: [
+    column('account', 'Дербес шот', 'Лицевой счёт', 'text', (d) => d.account),
+    column('name', 'Аты-жөні', 'ФИО', 'text', (d) => d.name, 30),
+    column('iin', 'ЖСН', 'ИИН', 'text', (d) => d.iin, 14),
+    column('status', 'Күйі', 'Статус', 'text', (d) => d.status, 18),
+    column('method', 'Есеп айырысу тәсілі', 'Способ расчётов', 'text', (d) => d.method),
+    column('oldest_due_on', 'Ең ерте төлеу мерзімі', 'Самый ранний срок оплаты', 'date', (d) => d.oldestDueOn),
+    column('days_overdue', 'Мерзімі өткен күндер', 'Дней просрочки', 'int', (d) => d.daysOverdue),
+    column('overdue_principal', 'Мерзімі өткен негізгі берешек', 'Просроченный основной долг', 'amount', (d) => d.overduePrincipal),
+    column('penalty_debt', 'Өсімпұл бойынша берешек', 'Долг по пене', 'amount', (d) => d.penaltyDebt),
+    column('total_debt', 'Барлық берешек', 'Общий долг', 'amount', (d) => d.totalDebt),
+    column('email', 'Электрондық пошта', 'Электронная почта', 'text', (d) => d.email),
+    column('phone', 'Телефон', 'Телефон', 'phone', (d) => d.phone),
+    column('address', 'Мекенжай', 'Адрес', 'text', (d) => d.address, 40),
+  ],
+};
 
 export function debtors(db: Db, date: IsoDate): Debtor[] {
   const out: Debtor[] = [];

@@ -9,12 +9,8 @@
 // 2. Render the PDFs of P that have none yet (all of P with --reissue) in worker threads, a page at a
 //    time, each recomputed from exactly the entries the invoice was issued from (ledger_through) and
 //    checked against the stored figures; the file name is recorded once the file is whole.
-// 3. Write the registry CSV of P for Excel.
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+// 3. Write the registry CSV of P (jobs/registry.ts).
 import path from 'node:path';
-import { once } from 'node:events';
-import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/connection.js';
 import type { Counts } from '../db/journal.js';
 import { chargesByKey, chargesDated, KeyConflictError, spannedFactsOf, postEntries } from '../db/ledger.js';
@@ -38,8 +34,8 @@ import {
   type Method,
   type PriceOn,
 } from '../domain/invoice.js';
-import { toTengeString, type Tiyn } from '../domain/money.js';
-import { safeCell, toExcelCsv } from '../io/csv.js';
+import type { Tiyn } from '../domain/money.js';
+import { writeRegistry } from './registry.js';
 import { createRenderer, type Renderer } from '../io/pdf/pool.js';
 import type { InvoiceDocument } from '../io/pdf/render.js';
 import { TariffBook } from './debit.js';
@@ -378,51 +374,6 @@ const INVOICE_FROM = `invoices i JOIN accounts a ON a.account = i.account JOIN s
 /** The PDF file of an invoice: DIR/P/{number}.pdf. */
 export function invoiceFile(outDir: string, period: Period, number: string): string {
   return path.resolve(outDir, period, `${number}.pdf`);
-}
-
-/** Amounts for Excel in a Russian locale: a comma decimal mark ("2580,65"), so that they open as numbers. */
-function excelAmount(amount: Tiyn | null): string {
-  return amount === null ? '' : toTengeString(amount).replace('.', ',');
-}
-
-export const REGISTRY_HEADER = ['number', 'account', 'name', 'iin', 'period', 'issued_on', 'due_on', 'principal', 'amount_due', 'advised_topup', 'final', 'file'] as const;
-
-/** The registry of P's invoices (all of them, in number order), written in pages and renamed into place when whole. */
-export async function writeRegistry(db: Db, period: Period, outDir: string): Promise<string> {
-  const dir = path.resolve(outDir, period);
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `registry-${period}.csv`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  const out = createWriteStream(tmp);
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  await write(toExcelCsv(REGISTRY_HEADER, [], { delimiter: ';' }));
-  const page = db.sqlite.prepare(
-    `SELECT i.number, i.account, s.name, s.iin, i.period, i.issued_on AS issuedOn, i.due_on AS dueOn, i.principal, i.amount_due AS amountDue,
-            i.advised_topup AS advisedTopup, i.final, i.file, i.year, i.seq
-       FROM invoices i JOIN accounts a ON a.account = i.account JOIN subscribers s ON s.iin = a.iin
-      WHERE i.period = @period AND (i.year, i.seq) > (@year, @seq) ORDER BY i.year, i.seq LIMIT 1000`,
-  );
-  let after = { year: 0, seq: 0 };
-  for (;;) {
-    const rows = page.all({ period, ...after }) as {
-      number: string; account: string; name: string; iin: string; period: string; issuedOn: string; dueOn: string;
-      principal: number; amountDue: number; advisedTopup: number | null; final: number; file: string | null; year: number; seq: number;
-    }[];
-    if (rows.length === 0) break;
-    const cells = rows.map((r) => [
-      r.number, r.account, r.name, r.iin, r.period, r.issuedOn, r.dueOn, excelAmount(r.principal), excelAmount(r.amountDue),
-      excelAmount(r.advisedTopup), r.final ? 'yes' : 'no', r.file ? path.basename(r.file) : '',
-    ]);
-    await write(stringify(cells.map((row) => row.map(safeCell)), { delimiter: ';', record_delimiter: 'windows' }));
-    const lastRow = rows[rows.length - 1]!;
-    after = { year: lastRow.year, seq: lastRow.seq };
-  }
-  out.end();
-  await once(out, 'finish');
-  await rename(tmp, file);
-  return file;
 }
 
 export async function runInvoices(db: Db, options: InvoiceRunOptions): Promise<InvoiceRunResult> {

@@ -13,9 +13,11 @@ import { debtDemand, type DebtDemand } from '../domain/collection.js';
 import { invoicesOf, type AccountInvoice } from '../db/invoices.js';
 import { addDays, type IsoDate } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
-import { formatTenge, toTengeString, type Tiyn } from '../domain/money.js';
+import { formatTenge, type Tiyn } from '../domain/money.js';
 import { amountInWordsKk, amountInWordsRu } from '../domain/words.js';
-import { toExcelCsv } from '../io/csv.js';
+import { listCsv } from '../io/csv.js';
+import { column, type ListSpec } from '../io/list.js';
+import { writeXlsx } from '../io/xlsx.js';
 import { displayDate, loadTemplate, renderTemplatePdf, writeFileAtomically, type InvoiceTemplate, type ListRows } from '../io/pdf/render.js';
 import { PROJECT_ROOT } from '../db/connection.js';
 
@@ -140,7 +142,35 @@ export async function writeTerminationNotices(db: Db, dir: string, since: IsoDat
   return written;
 }
 
-/** The day's mailing list: one row per notice, for the letters and calls (cl. 23.8). */
+interface MailingRow {
+  account: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  address: string;
+  debt: Tiyn;
+  penaltyDebt: Tiyn;
+  returnBy: string | null;
+  file: string;
+}
+
+/** The mailing list's columns, once for its CSV and its xlsx. */
+export const MAILING_LIST: ListSpec<MailingRow> = {
+  sheet: 'Хабарламалар - Уведомления',
+  columns: [
+    column('account', 'Дербес шот', 'Лицевой счёт', 'text', (r) => r.account),
+    column('name', 'Аты-жөні', 'ФИО', 'text', (r) => r.name, 30),
+    column('email', 'Электрондық пошта', 'Электронная почта', 'text', (r) => r.email),
+    column('phone', 'Телефон', 'Телефон', 'phone', (r) => r.phone),
+    column('address', 'Мекенжай', 'Адрес', 'text', (r) => r.address, 40),
+    column('debt', 'Берешек', 'Задолженность', 'amount', (r) => r.debt),
+    column('penalty_debt', 'Өсімпұл бойынша берешек', 'Долг по пене', 'amount', (r) => r.penaltyDebt),
+    column('equipment_return_by', 'Жабдықты қайтару мерзімі', 'Вернуть оборудование до', 'date', (r) => r.returnBy),
+    column('notice', 'Хабарлама', 'Уведомление', 'text', (r) => path.basename(r.file), 20),
+  ],
+};
+
+/** The day's mailing list: one row per notice, for the letters and calls (cl. 23.8); CSV for scripts, xlsx beside it for people. */
 export async function writeMailingList(db: Db, dir: string, day: IsoDate): Promise<string> {
   const rows = db.sqlite
     .prepare(
@@ -148,13 +178,9 @@ export async function writeMailingList(db: Db, dir: string, day: IsoDate): Promi
          FROM notices n JOIN accounts a ON a.account = n.account JOIN subscribers s ON s.iin = a.iin
         WHERE n.kind = 'termination' AND n.issued_on = ? ORDER BY n.account`,
     )
-    .all(day) as { account: string; name: string; email: string | null; phone: string | null; address: string; debt: number; penaltyDebt: number; returnBy: string | null; file: string }[];
+    .all(day) as MailingRow[];
   const file = path.join(dir, day, `mailing-${day}.csv`);
-  const csv = toExcelCsv(
-    ['account', 'name', 'email', 'phone', 'address', 'debt', 'penalty_debt', 'equipment_return_by', 'notice'],
-    rows.map((r) => [r.account, r.name, r.email ?? '', r.phone ?? '', r.address, toTengeString(r.debt), toTengeString(r.penaltyDebt), r.returnBy ?? '', path.basename(r.file)]),
-    { delimiter: ';' },
-  );
-  await writeFileAtomically(file, Buffer.from(csv, 'utf8'));
+  await writeFileAtomically(file, Buffer.from(listCsv(MAILING_LIST, rows), 'utf8'));
+  await writeXlsx(path.join(dir, day, `mailing-${day}.xlsx`), MAILING_LIST, rows);
   return file;
 }
