@@ -35,6 +35,16 @@ export interface ExpectedPenalty {
 
 export const DEFAULT_PENALTY_RULES: PenaltyRules = { rate: '0.005', capDays: 30 };
 
+/** Why a day's penalty is what it is: the rule's own terms (the reconciliation statement prints them, domain/explain.ts). */
+export interface PenaltyWhy extends ExpectedPenalty {
+  /** The invoice's principal unpaid at the start of the day: the base. */
+  unpaidPrincipal: Tiyn;
+  rate: string;
+  /** The n-th penalty day of the invoice, of `capDays`. */
+  dayNumber: number;
+  capDays: number;
+}
+
 /** One version of the settings, in force from its date until the next version's. */
 export interface PenaltyRuleVersion extends PenaltyRules {
   effectiveFrom: IsoDate;
@@ -137,7 +147,8 @@ export function penaltyRanges(facts: readonly Pick<Entry, 'valueDate'>[], from: 
  * order, so each day costs what happened since the previous one, not the whole history again. It
  * reads the same as allocating everything dated before the day from scratch (unpaidPrincipalAtStart);
  * test/domain/penalty.test.ts checks the two agree. With `resume`, only the days from `resume.from`
- * are computed and returned; the same test checks that it gives those days exactly.
+ * are computed and returned; the same test checks that it gives those days exactly. `why`, when
+ * given, is told each day's penalty with its terms (base, rate, day n of the cap).
  */
 export function expectedPenalties(
   entries: readonly Entry[],
@@ -145,6 +156,7 @@ export function expectedPenalties(
   through: IsoDate,
   rules: PenaltyRules | PenaltyRulesOn = DEFAULT_PENALTY_RULES,
   resume?: PenaltyResume,
+  why?: (p: PenaltyWhy) => void,
 ): ExpectedPenalty[] {
   const rulesOn: PenaltyRulesOn = typeof rules === 'function' ? rules : () => rules;
   const overdue = invoices.filter((i) => i.principal > 0).sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.id - b.id));
@@ -223,6 +235,7 @@ export function expectedPenalties(
       if (memo === undefined || memo.left !== left || memo.rate !== rate) last.set(inv.id, (memo = { left, rate, amount: dayPenalty(left, rate) }));
       if (memo.amount <= 0) continue;
       out.push({ invoiceId: inv.id, day, amount: memo.amount });
+      why?.({ invoiceId: inv.id, day, amount: memo.amount, unpaidPrincipal: left, rate, dayNumber: used + 1, capDays: caps.get(inv.id)! });
       today.push({ id: syntheticId--, valueDate: day, kind: 'penalty', amount: -memo.amount });
       daysUsed.set(inv.id, used + 1);
     }
