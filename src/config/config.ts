@@ -39,6 +39,9 @@ const mailFrom = z
   .trim()
   .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/, 'an address: "billing@example.kz" or "Name <billing@example.kz>"');
 
+/** The defaults of smtp.connection_timeout_seconds, greeting_timeout_seconds and socket_timeout_seconds. */
+export const SMTP_TIMEOUT_SECONDS = { connection: 30, greeting: 30, socket: 60 } as const;
+
 export const configSchema = z
   .object({
     /** The same fields as `esep import operator`; when present it wins over the imported operator. */
@@ -80,6 +83,10 @@ export const configSchema = z
         from: mailFrom.nullable().default(null),
         rate_per_second: z.number().positive().max(1000).default(5),
         max_attempts: z.number().int().min(1).max(100).default(5),
+        // how long the mail server may stay silent before the attempt fails and the run stops
+        connection_timeout_seconds: z.number().positive().max(600).default(SMTP_TIMEOUT_SECONDS.connection),
+        greeting_timeout_seconds: z.number().positive().max(600).default(SMTP_TIMEOUT_SECONDS.greeting),
+        socket_timeout_seconds: z.number().positive().max(3600).default(SMTP_TIMEOUT_SECONDS.socket),
       })
       .strict()
       .prefault({}),

@@ -61,32 +61,38 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Takes the writer lock for a job, or throws BusyError (exit 75) when another live process holds it.
- * A lock left by a killed process on this host is taken over, and its running journal rows are
- * marked interrupted.
+ * The locks in job_locks: `writer`, taken by every job that writes billing data; `send`, held by a
+ * `send` run from start to end (one sender at a time) while it takes the writer lock only to queue.
  */
-export function acquireLock(db: Db, job: string): () => void {
+export type LockName = 'writer' | 'send';
+
+/**
+ * Takes the writer lock (or the named one) for a job, or throws BusyError (exit 75) when another
+ * live process holds it. A lock left by a killed process on this host is taken over, and its
+ * running journal rows are marked interrupted.
+ */
+export function acquireLock(db: Db, job: string, name: LockName = 'writer'): () => void {
   const host = hostname();
   const take = db.sqlite.transaction(() => {
-    const held = db.sqlite.prepare('SELECT pid, host, job, acquired_at AS acquiredAt FROM job_locks WHERE name = ?').get('writer') as
+    const held = db.sqlite.prepare('SELECT pid, host, job, acquired_at AS acquiredAt FROM job_locks WHERE name = ?').get(name) as
       | { pid: number; host: string; job: string; acquiredAt: string }
       | undefined;
     if (held) {
       const stale = held.host === host && held.pid !== process.pid && !processAlive(held.pid);
       if (!stale) {
-        throw new BusyError(`busy: ${held.job} is running (pid ${held.pid} on ${held.host} since ${held.acquiredAt}); try later`);
+        throw new BusyError(`busy: ${held.job} is running (pid ${held.pid} on ${held.host} since ${formatTime(held.acquiredAt)} Almaty time); try later`);
       }
-      db.sqlite.prepare('DELETE FROM job_locks WHERE name = ?').run('writer');
+      db.sqlite.prepare('DELETE FROM job_locks WHERE name = ?').run(name);
       db.sqlite
         .prepare(`UPDATE job_runs SET outcome = 'interrupted', finished_at = ? WHERE outcome = 'running' AND pid = ?`)
         .run(nowIso(), held.pid);
     }
     db.sqlite
       .prepare('INSERT INTO job_locks (name, pid, host, job, acquired_at) VALUES (?, ?, ?, ?, ?)')
-      .run('writer', process.pid, host, job, nowIso());
+      .run(name, process.pid, host, job, nowIso());
   });
   take.immediate();
   return () => {
-    db.sqlite.prepare('DELETE FROM job_locks WHERE name = ? AND pid = ?').run('writer', process.pid);
+    db.sqlite.prepare('DELETE FROM job_locks WHERE name = ? AND pid = ?').run(name, process.pid);
   };
 }

@@ -11,6 +11,10 @@
 // "sending" is committed before the SMTP conversation and replaced after it, so a process killed in
 // between leaves the row in "sending": the next run sends it again with the same Message-ID. That is
 // the only way a message can arrive twice, and then at most once more per such crash.
+//
+// Attempts are bounded twice: in total by max_attempts (counted when "sending" is committed), and per
+// run to one per message, with the run ending at the first attempt the server does not answer
+// (endsRun): a silent or vanishing server costs one attempt and one timeout per run, never a loop.
 
 export const OUTBOX_STATES = ['queued', 'sending', 'sent', 'failed', 'no_address'] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
@@ -79,6 +83,15 @@ export function classifyFailure(failure: SmtpFailure): Verdict {
   if (failure.code === 'EENVELOPE' || failure.code === 'EMESSAGE') return { kind: 'permanent', reply };
   // no reply at all (ECONNECTION, ETIMEDOUT, ESOCKET…): the server is unreachable, so the run stops
   return { kind: 'transient', reply, stopRun: true };
+}
+
+/**
+ * Whether a failure ends the run: the server did not answer (timeout, connection refused or dropped)
+ * or is closing (421), so the next message would fare no better; or our own settings are wrong.
+ * A refusal or a 4xx concerns one message: the run goes on with the next.
+ */
+export function endsRun(verdict: Verdict): boolean {
+  return verdict.kind === 'server' || (verdict.kind === 'transient' && verdict.stopRun);
 }
 
 /** A message's row as far as the rules are concerned. */

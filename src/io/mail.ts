@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { SmtpFailure } from '../domain/outbox.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -141,36 +142,70 @@ export function smtpFailureOf(error: unknown, secret = ''): SmtpFailure {
   };
 }
 
+/** How long the SMTP conversation may stay silent, in milliseconds (config smtp.*_timeout_seconds). */
+export interface SmtpTimeouts {
+  /** To open the TCP (or TLS) connection. */
+  connectionMs: number;
+  /** From the connection to the server's 220 greeting. */
+  greetingMs: number;
+  /** Of silence on the socket at any later point: a reply to EHLO, MAIL, RCPT, the end of DATA. */
+  socketMs: number;
+}
+
+/** nodemailer's words for a connection the server closed, as the outbox shows them. */
+const CLOSED = 'Reached maximum number of retries after connection was closed';
+
+const seconds = (ms: number) => `${ms / 1000} s`;
+
+/** A dropped connection or a timeout said in words that name the setting to look at. */
+function plainFailure(failure: SmtpFailure, timeouts: SmtpTimeouts): SmtpFailure {
+  if (failure.message === CLOSED) return { ...failure, code: failure.code ?? 'ECONNECTION', message: 'the server closed the connection without a reply' };
+  if (failure.code !== 'ETIMEDOUT' || failure.response !== undefined) return failure;
+  const said: Record<string, string> = {
+    'Connection timeout': `no connection within ${seconds(timeouts.connectionMs)} (smtp.connection_timeout_seconds)`,
+    'Greeting never received': `no greeting from the server within ${seconds(timeouts.greetingMs)} (smtp.greeting_timeout_seconds)`,
+    Timeout: `no reply from the server within ${seconds(timeouts.socketMs)} (smtp.socket_timeout_seconds)`,
+  };
+  const words = said[failure.message];
+  return words ? { ...failure, message: `${words}, ETIMEDOUT` } : failure;
+}
+
 /**
  * An SMTP transport from `smtp://user:password@host:port` (or `smtps://`, TLS from the first byte):
- * one pooled connection, reused between messages; no logging of the conversation.
+ * one pooled connection, reused between messages; no logging of the conversation. Every wait on the
+ * server is bounded by `timeouts`, and a connection the server drops fails the message in hand
+ * instead of being opened again (nodemailer's pool would otherwise requeue the message and reconnect
+ * without end, and a requeue could deliver it twice): the send job decides what happens next.
  */
-export function smtpTransport(url: string): MailTransport {
+export function smtpTransport(url: string, timeouts: SmtpTimeouts): MailTransport {
   const u = new URL(url);
   const secure = u.protocol === 'smtps:';
   const password = decodeURIComponent(u.password);
   const user = decodeURIComponent(u.username);
-  const transporter = nodemailer.createTransport({
+  const options: SMTPPool.Options & { maxRequeues: number } = {
     pool: true,
     maxConnections: 1,
     maxMessages: Infinity,
+    // nodemailer's pool option, missing from its type definitions
+    maxRequeues: 0,
     host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: u.port ? Number(u.port) : secure ? 465 : 587,
     secure,
     auth: user ? { user, pass: password } : undefined,
-    connectionTimeout: 30_000,
-    greetingTimeout: 30_000,
-    socketTimeout: 120_000,
+    connectionTimeout: timeouts.connectionMs,
+    greetingTimeout: timeouts.greetingMs,
+    socketTimeout: timeouts.socketMs,
     logger: false,
     debug: false,
-  });
+  };
+  const transporter = nodemailer.createTransport(options);
   return {
     async send(mail) {
       try {
         const info = await transporter.sendMail(mailOptions(mail));
         return { reply: redact(String(info.response ?? ''), password) };
       } catch (error) {
-        throw new SendError(smtpFailureOf(error, password));
+        throw new SendError(plainFailure(smtpFailureOf(error, password), timeouts));
       }
     },
     close() {

@@ -5,7 +5,7 @@
 // other jobs (`run day`) holds the lock for all of them (holdWriterLock).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Db } from '../db/connection.js';
-import { acquireLock, startRun, type Counts, type RunHandle } from '../db/journal.js';
+import { acquireLock, startRun, type Counts, type LockName, type RunHandle } from '../db/journal.js';
 
 export interface Progress {
   /** False where nobody watches (cron): a job then skips counting its work up front. */
@@ -22,6 +22,8 @@ export interface JobOptions {
   scope: string;
   dryRun?: boolean;
   progress?: Progress;
+  /** The lock held for the whole run: the writer lock, or `send` (a send takes the writer lock only to queue). */
+  lock?: LockName;
 }
 
 export interface JobContext {
@@ -85,7 +87,8 @@ export async function holdWriterLock<T>(db: Db, job: string, body: () => Promise
 export async function runJob(db: Db, options: JobOptions, body: (ctx: JobContext) => void | Promise<void>): Promise<JobResult> {
   const dryRun = options.dryRun ?? false;
   const progress = options.progress ?? silentProgress;
-  const release = dryRun || underHeldLock(db) ? () => {} : acquireLock(db, options.job);
+  const lock = options.lock ?? 'writer';
+  const release = dryRun || (lock === 'writer' && underHeldLock(db)) ? () => {} : acquireLock(db, options.job, lock);
   let run: RunHandle | undefined;
   const totals: Counts = {};
   let batches = 0;

@@ -1,24 +1,30 @@
 // `esep send invoices --period P` (cl. 14) and `esep send notices` (cl. 23.8): email each document
 // through the outbox.
 //
-// 1. Queue, in batches (one transaction each, with the journal's counts): every document of the
-//    scope with its PDF written and no message yet gets one, with our own Message-ID; an account
-//    without email gets a no_address row instead (delivered on paper: `esep outbox --paper-csv`).
-//    The unique index on (document, recipient) makes a rerun queue nothing twice.
+// 1. Queue, under the writer lock, in batches (one transaction each, with the journal's counts):
+//    every document of the scope with its PDF written and no message yet gets one, with our own
+//    Message-ID; an account without email gets a no_address row instead (delivered on paper:
+//    `esep outbox --paper-csv`). The unique index on (document, recipient) makes a rerun queue
+//    nothing twice. Then the writer lock is released: billing jobs and imports run while mail goes.
 // 2. Send the due messages one by one, smtp.rate_per_second apart. Each message is
-//      a. marked "sending" (attempts + 1) and committed,
-//      b. handed to the SMTP server (IO, outside any transaction),
+//      a. claimed: marked "sending" (attempts + 1, last_attempt_at = now) and committed,
+//      b. handed to the SMTP server (IO, outside any transaction and any lock but `send`),
 //      c. marked with the outcome (sent / queued again after a backoff / failed) and committed.
-//    A kill between a and c leaves "sending": the next run sends it again with the same Message-ID,
-//    so a crash between "server accepted" and c costs at most one duplicate of that one message.
-//    A server that cannot be reached, or that refuses our login or sender, stops the run.
-// With dryRunDir nothing is queued or marked: each message that would be sent is written there as
-// an .eml file instead.
+//    a and c are short transactions of their own on the message's row, which no other job writes.
+//    The run holds the `send` lock from start to end, so a row found in "sending" at the start of a
+//    run is a claim of a run that died between a and c: it is sent again with the same Message-ID
+//    (or given up, if that was its last attempt), so a crash between "server accepted" and c costs
+//    at most one duplicate of that one message, and no claimed message is ever lost.
+//    Every wait on the server is bounded (smtp.*_timeout_seconds); a server that does not answer, or
+//    refuses our login or sender, ends the run (domain/outbox.ts: endsRun).
+// With dryRunDir nothing is queued or marked and no lock is taken: each message that would be sent
+// is written there as an .eml file instead.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SMTP_TIMEOUT_SECONDS } from '../config/config.js';
 import { PROJECT_ROOT, type Db } from '../db/connection.js';
-import type { Counts } from '../db/journal.js';
+import { acquireLock, type Counts } from '../db/journal.js';
 import { getOperator, type OperatorRow } from '../db/operator.js';
 import {
   countDue,
@@ -40,6 +46,7 @@ import {
   accepted,
   classifyFailure,
   documentName,
+  endsRun,
   failed,
   makeMessageId,
   RateLimiter,
@@ -59,6 +66,7 @@ import {
   type MailTemplate,
   type MailTransport,
   type OutgoingMail,
+  type SmtpTimeouts,
 } from '../io/mail.js';
 import { PAY_WITHIN_DAYS } from './notices.js';
 import { runJob, type JobResult, type Progress } from './runner.js';
@@ -78,6 +86,13 @@ export interface SmtpSettings {
   from: string | null;
   ratePerSecond: number;
   maxAttempts: number;
+  /** Default: the configuration's defaults (SMTP_TIMEOUT_SECONDS). */
+  timeouts?: SmtpTimeouts | undefined;
+}
+
+/** The configuration's smtp.*_timeout_seconds as the transport takes them. */
+export function smtpTimeouts(seconds: { connection: number; greeting: number; socket: number } = SMTP_TIMEOUT_SECONDS): SmtpTimeouts {
+  return { connectionMs: seconds.connection * 1000, greetingMs: seconds.greeting * 1000, socketMs: seconds.socket * 1000 };
 }
 
 export interface SendOptions {
@@ -224,9 +239,17 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendResult>
   const problem = (m: OutboxMessage, reply: string): MessageProblem => ({ id: m.id, document: documentName(m), account: m.account, recipient: m.recipient, reply });
 
   let transport: MailTransport | undefined;
+  const jobName = `send-${scope.kind}s`;
+  // the writer lock is taken first (busy: exit 75 with nothing journaled) and only for queueing;
+  // the run itself holds the `send` lock
+  let releaseWriter = dryRunDir !== undefined ? () => {} : acquireLock(db, jobName);
+  const writerReleased = () => {
+    releaseWriter();
+    releaseWriter = () => {};
+  };
   const job = await runJob(
     db,
-    { job: `send-${scope.kind}s`, scope: scopeName(scope), dryRun: dryRunDir !== undefined, progress: options.progress },
+    { job: jobName, scope: scopeName(scope), dryRun: dryRunDir !== undefined, progress: options.progress, lock: 'send' },
     async (ctx) => {
       if (dryRunDir !== undefined) {
         // queue and read in one transaction that is rolled back: what a send would do now, written nowhere but DIR
@@ -259,9 +282,13 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendResult>
         return;
       }
 
-      queue((work) => ctx.batch(work), db, scope, fromText(from));
+      try {
+        queue((work) => ctx.batch(work), db, scope, fromText(from));
+      } finally {
+        writerReleased();
+      }
 
-      // a message left in "sending" on its last allowed attempt is given up rather than resent
+      // a claim left in "sending" (its run died) on its last allowed attempt is given up rather than resent
       const interrupted = interruptedMessages(db, scope);
       if (interrupted.length > 0) {
         ctx.batch((): Counts => {
@@ -279,7 +306,7 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendResult>
 
       if (ctx.progress.visible) ctx.progress.start(countDue(db, scope, now().toISOString()), `send ${scope.kind}s ${scopeName(scope)}`);
       const limiter = new RateLimiter(smtp.ratePerSecond, () => now().getTime(), sleep);
-      transport = options.transport ?? smtpTransport(smtp.url!);
+      transport = options.transport ?? smtpTransport(smtp.url!, smtp.timeouts ?? smtpTimeouts());
       for (let after = 0; result.stopped === null; ) {
         const page = dueMessages(db, scope, now().toISOString(), after, SEND_PAGE);
         if (page.length === 0) break;
@@ -319,7 +346,7 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendResult>
               return t.state === 'failed' ? { failed: 1 } : verdict.kind === 'server' ? { not_attempted: 1 } : { deferred: 1 };
             });
             if (t.state === 'failed' && result.failed.length < MAX_LISTED) result.failed.push(problem(m, t.lastReply ?? verdict.reply));
-            if (verdict.kind === 'server' || (verdict.kind === 'transient' && verdict.stopRun)) {
+            if (endsRun(verdict)) {
               result.stopped = verdict.reply;
               break;
             }
@@ -328,6 +355,9 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendResult>
         }
       }
     },
-  ).finally(() => transport?.close());
+  ).finally(() => {
+    writerReleased();
+    transport?.close();
+  });
   return { ...job, ...result };
 }

@@ -49,7 +49,15 @@ describe('loadConfig', () => {
     });
     expect(config.backup).toEqual({ keep: 12, before_month_end: true });
     expect(config.calendar).toEqual({ dir: null });
-    expect(config.smtp).toEqual({ url: null, from: null, rate_per_second: 5, max_attempts: 5 });
+    expect(config.smtp).toEqual({
+      url: null,
+      from: null,
+      rate_per_second: 5,
+      max_attempts: 5,
+      connection_timeout_seconds: 30,
+      greeting_timeout_seconds: 30,
+      socket_timeout_seconds: 60,
+    });
     expect(Object.values(config.sources).every((s) => s === 'default')).toBe(true);
   });
 
@@ -79,7 +87,7 @@ describe('loadConfig', () => {
       jobs: { daily_at: '25:00', invoices_on_day: 31, dayly_at: '01:00' },
       output: { backups_dir: '' },
       backup: { keep: 0 },
-      smtp: { url: 'http://mail.example.kz', rate_per_second: -1 },
+      smtp: { url: 'http://mail.example.kz', rate_per_second: -1, greeting_timeout_seconds: 0, socket_timeout_seconds: '60' },
       colour: 'red',
     });
     const problems = problemsOf(() => loadConfig({ path: file, env: {} }));
@@ -94,7 +102,9 @@ describe('loadConfig', () => {
         'operator.bin',
         'operator.colour',
         'output.backups_dir',
+        'smtp.greeting_timeout_seconds',
         'smtp.rate_per_second',
+        'smtp.socket_timeout_seconds',
         'smtp.url',
       ].sort(),
     );
@@ -123,7 +133,7 @@ describe('loadConfig', () => {
     const file = configFile({ smtp: { url: 'smtp://a:b@file.example.kz:25', from: 'file@example.kz', max_attempts: 3 } });
     const env = { ESEP_SMTP_URL: 'smtps://billing:env-secret@mail.example.kz:465', ESEP_MAIL_FROM: 'Мысал Телеком <billing@example.kz>' };
     const config = loadConfig({ path: file, env });
-    expect(config.smtp).toEqual({ url: env.ESEP_SMTP_URL, from: env.ESEP_MAIL_FROM, rate_per_second: 5, max_attempts: 3 });
+    expect(config.smtp).toMatchObject({ url: env.ESEP_SMTP_URL, from: env.ESEP_MAIL_FROM, rate_per_second: 5, max_attempts: 3, socket_timeout_seconds: 60 });
     expect(config.sources['smtp.url']).toBe('env ESEP_SMTP_URL');
     expect(config.sources['smtp.from']).toBe('env ESEP_MAIL_FROM');
     expect(config.sources['smtp.max_attempts']).toBe('file');

@@ -7,6 +7,7 @@ import {
   BACKOFF_CAP_MS,
   classifyFailure,
   documentName,
+  endsRun,
   failed,
   isDue,
   makeMessageId,
@@ -63,6 +64,16 @@ describe('classifyFailure: RFC 5321 reply classes', () => {
     });
     expect(classifyFailure({ code: 'ETIMEDOUT', message: 'Greeting never received' })).toMatchObject({ kind: 'transient', stopRun: true });
     expect(classifyFailure({ message: 'something odd' })).toMatchObject({ kind: 'transient', stopRun: true });
+  });
+
+  it('a run ends at a failure without a reply, a closing server or our own settings; never at one message\'s refusal or 4xx', () => {
+    const ends = (f: Parameters<typeof classifyFailure>[0]) => endsRun(classifyFailure(f));
+    expect(ends({ code: 'ETIMEDOUT', message: 'no greeting from the server within 30 s (smtp.greeting_timeout_seconds), ETIMEDOUT' })).toBe(true);
+    expect(ends({ code: 'ECONNECTION', message: 'the server closed the connection without a reply' })).toBe(true);
+    expect(ends({ responseCode: 421, response: '421 shutting down', message: 'x' })).toBe(true);
+    expect(ends({ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN', response: '535 no', message: 'x' })).toBe(true);
+    expect(ends({ responseCode: 451, command: 'DATA', response: '451 later', message: 'x' })).toBe(false);
+    expect(ends({ responseCode: 550, code: 'EENVELOPE', command: 'RCPT TO', response: '550 user unknown', message: 'x' })).toBe(false);
   });
 
   it('a reply is one line of at most 500 characters, with its code', () => {

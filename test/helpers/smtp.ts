@@ -3,7 +3,7 @@
 //   - a recipient starting with "unknown" is refused at RCPT TO: 550 5.1.1 <address>: user unknown;
 //   - `scripted` replies per recipient at DATA before accepting ([451] = once 451, then accept);
 //   - with credentials, a login with other ones is refused: 535.
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMessage {
@@ -65,5 +65,78 @@ export async function startSmtpServer(credentials?: { user: string; password: st
       return `smtp://${auth}127.0.0.1:${port}`;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A mail server that goes silent, for the timeout tests:
+ *   - no-greeting: accepts the TCP connection and never says a word;
+ *   - no-data-reply: a real SMTP server that takes the whole message and never answers its end;
+ *   - drop: accepts the TCP connection and closes it at once.
+ * `silent` resolves once a client is connected and waiting on it (for `drop`: once one was dropped).
+ */
+export type SilentKind = 'no-greeting' | 'no-data-reply' | 'drop';
+
+export interface SilentSmtpServer {
+  port: number;
+  url: string;
+  /** Connections accepted so far. */
+  connections(): number;
+  silent: Promise<void>;
+  /** Closes the server and every connection it holds (a waiting client sees the connection closed). */
+  close(): Promise<void>;
+}
+
+export async function startSilentSmtpServer(kind: SilentKind): Promise<SilentSmtpServer> {
+  let connections = 0;
+  const sockets = new Set<Socket>();
+  let markSilent = () => {};
+  const silent = new Promise<void>((resolve) => (markSilent = resolve));
+  const track = (socket: Socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  };
+  let listening: Server;
+  let smtpServer: SMTPServer | undefined;
+  if (kind === 'no-data-reply') {
+    smtpServer = new SMTPServer({
+      secure: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      // on close, the connections still open are ended at once (with a 421), not after 30 s
+      closeTimeout: 1,
+      onConnect(_session, callback) {
+        connections++;
+        callback();
+      },
+      onData(stream) {
+        stream.on('data', () => {});
+        stream.on('end', () => markSilent());
+      },
+    });
+    listening = smtpServer.server;
+  } else {
+    listening = createServer((socket) => {
+      track(socket);
+      if (kind === 'drop') socket.destroy();
+      markSilent();
+    });
+  }
+  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  const port = (listening.address() as AddressInfo).port;
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    connections: () => connections,
+    silent,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        if (smtpServer) smtpServer.close(() => resolve());
+        else listening.close(() => resolve());
+      }),
   };
 }

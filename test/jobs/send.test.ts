@@ -2,11 +2,13 @@
 // every message parsed back with mailparser. Time is injected: backoff and the rate limit are
 // checked by the instants and waits the job asks for, never by timing.
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/connection.js';
+import { acquireLock } from '../../src/db/journal.js';
 import { messagesInState, paperDeliveries } from '../../src/db/outbox.js';
 import { saveOperator } from '../../src/db/operator.js';
 import { runSend, type SendOptions } from '../../src/jobs/send.js';
@@ -341,6 +343,40 @@ describe('send invoices', () => {
     const rerun = await send();
     expect(rerun.counts).toMatchObject({ failed: 1 });
     expect(outbox()[0]).toMatchObject({ state: 'failed', lastReply: 'interrupted during attempt 3 of 3; the server may have accepted it' });
+  });
+
+  it('the writer lock is free while the server is spoken to; the send lock is held for the whole run', async () => {
+    account('1001', IIN_A, 'Асан', 'asan@example.kz');
+    invoice('1001');
+    const seen: { writerTaken: boolean; sendHeld: unknown }[] = [];
+    const transport = {
+      async send() {
+        // another job's turn in the middle of the conversation: it gets the writer lock
+        const release = acquireLock(db, 'payments');
+        release();
+        seen.push({ writerTaken: true, sendHeld: db.sqlite.prepare(`SELECT job FROM job_locks WHERE name = 'send'`).get() });
+        return { reply: '250 ok' };
+      },
+      close() {},
+    };
+    expect((await send({ transport })).counts).toMatchObject({ sent: 1 });
+    expect(seen).toEqual([{ writerTaken: true, sendHeld: { job: 'send-invoices' } }]);
+    expect(db.sqlite.prepare('SELECT COUNT(*) AS n FROM job_locks').get()).toEqual({ n: 0 });
+  });
+
+  it('a send is refused (busy) while a job holds the writer lock, and while another send runs', async () => {
+    account('1001', IIN_A, 'Асан', 'asan@example.kz');
+    invoice('1001');
+    const other = process.ppid;
+    const lock = db.sqlite.prepare(`INSERT INTO job_locks (name, pid, host, job, acquired_at) VALUES (?, ?, ?, ?, '2026-11-01T00:00:00Z')`);
+    lock.run('writer', other, hostname(), 'day');
+    await expect(send()).rejects.toThrow(/busy: day is running/);
+    db.sqlite.prepare('DELETE FROM job_locks').run();
+    lock.run('send', other, hostname(), 'send-notices');
+    await expect(send()).rejects.toThrow(/busy: send-notices is running/);
+    // nothing queued, and the writer lock taken for the queue was given back
+    expect(outbox()).toEqual([]);
+    expect(db.sqlite.prepare(`SELECT name FROM job_locks`).all()).toEqual([{ name: 'send' }]);
   });
 
   it('a server that cannot be reached: one attempt counted, the run stops, the rest stays due', async () => {

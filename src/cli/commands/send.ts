@@ -31,10 +31,11 @@ async function send(cmd: Command, scope: SendScope, flags: SendFlags): Promise<v
   const via = flags.dryRun !== undefined ? `dry run into ${flags.dryRun}` : `via ${maskSmtpUrl(smtp.url) ?? '(no SMTP server)'}`;
   await withDb(cmd, async (db) => {
     // loaded on use: nodemailer and pdfkit are heavy for every other command
-    const { runSend } = await import('../../jobs/send.js');
+    const { runSend, smtpTimeouts } = await import('../../jobs/send.js');
+    const timeouts = smtpTimeouts({ connection: smtp.connection_timeout_seconds, greeting: smtp.greeting_timeout_seconds, socket: smtp.socket_timeout_seconds });
     const result: SendResult = await runSend(db, {
       scope,
-      smtp: { url: smtp.url, from: smtp.from, ratePerSecond: smtp.rate_per_second, maxAttempts: smtp.max_attempts },
+      smtp: { url: smtp.url, from: smtp.from, ratePerSecond: smtp.rate_per_second, maxAttempts: smtp.max_attempts, timeouts },
       dryRunDir: flags.dryRun,
       progress: terminalProgress(),
     });
