@@ -77,6 +77,18 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * The window around today (the command's --date) in which dates in imported files must fall:
+     * connection dates of new accounts, and value dates of bank statements (never after today).
+     */
+    imports: z
+      .object({
+        connected_on_days_back: z.number().int().min(0).max(36_500).default(366),
+        connected_on_days_ahead: z.number().int().min(0).max(3_660).default(92),
+        value_date_days_back: z.number().int().min(0).max(36_500).default(366),
+      })
+      .strict()
+      .prefault({}),
     smtp: z
       .object({
         url: smtpUrl.nullable().default(null),

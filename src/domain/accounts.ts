@@ -61,3 +61,17 @@ export function parseYesNo(text: string): boolean | undefined {
   if (NO.has(t) && t !== '') return false;
   return undefined;
 }
+
+/** The payment method as people write it in a file: advance/credit, or in Russian and Kazakh. */
+const METHOD_WORDS: ReadonlyMap<string, Method> = new Map([
+  ['advance', 'advance'],
+  ['аванс', 'advance'],
+  ['credit', 'credit'],
+  ['кредит', 'credit'],
+  ['несие', 'credit'],
+]);
+
+/** Reads a method cell (any case); undefined when it is none of the words. */
+export function parseMethod(text: string): Method | undefined {
+  return METHOD_WORDS.get(text.trim().toLowerCase());
+}

@@ -1,7 +1,7 @@
 // A bank statement row as the rules see it, whatever file it came from, and the rules that turn a
 // bank's cells into dates, amounts and an identity. Pure: no files, no database, no clock.
 import { createHash } from 'node:crypto';
-import { isIsoDate, type IsoDate } from './dates.js';
+import { isIsoDate, parseFileDate, type IsoDate } from './dates.js';
 import { MoneyError, parseTenge, type Tiyn } from './money.js';
 
 /** One movement of money into the operator's account (amount > 0) or a bank reversal (amount < 0). */
@@ -23,21 +23,16 @@ export interface StatementRow {
 /** How a format identifies a bank transaction (see docs/payments.md, "Identity"). */
 export type IdentityRule = 'bank_ref' | 'hash';
 
-const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/;
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+/** A time of day after a value date: `10:15`, `10:15:30`, `T10:15:30.000+05:00`. */
+const TIME_OF_DAY = /(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)$/;
 
 /**
- * A value date as banks write it: `2026-11-15`, `15.11.2026`, either with a time of day (which is
- * dropped: the value date is the bank's calendar day). Anything else is refused, never guessed.
+ * A value date as banks write it: `2026-11-15`, `15.11.2026` (the file-date parser of dates.ts),
+ * either with a time of day (which is dropped: the value date is the bank's calendar day).
+ * Anything else is refused, never guessed.
  */
 export function readStatementDate(text: string): IsoDate | undefined {
-  const s = text.trim();
-  let iso: string | undefined;
-  const dotted = DOTTED.exec(s);
-  if (dotted) iso = `${dotted[3]}-${dotted[2]!.padStart(2, '0')}-${dotted[1]!.padStart(2, '0')}`;
-  const plain = ISO.exec(s);
-  if (plain) iso = `${plain[1]}-${plain[2]}-${plain[3]}`;
-  return iso !== undefined && isIsoDate(iso) ? iso : undefined;
+  return parseFileDate(text.trim().replace(TIME_OF_DAY, ''));
 }
 
 /**

@@ -48,16 +48,22 @@ async function sniffDelimiter(file: string, encoding: TextEncoding): Promise<str
   }
 }
 
+/** A row of values, or a problem with the file's structure at a line. */
+export type CsvItem = { type: 'row'; row: CsvRow } | { type: 'problem'; problem: InputProblem };
+
 /**
  * Streams the rows of a CSV file whose header must hold `required` columns (others are ignored).
- * A missing column, a malformed record or a wrong number of fields is an InputError naming the
- * file and line. The caller validates the values and collects its own problems.
+ * An entirely empty row (`;;;;;`, as Excel leaves below a table) is skipped wherever it is; a row
+ * with more fields than the header is read when the extra ones are empty. A row with another number
+ * of fields is a problem at its line, and reading goes on; a missing column or a broken quote (after
+ * which no line can be trusted) ends the reading with an InputError naming the file and line. The
+ * caller validates the values and collects its own problems.
  */
 export async function* readCsv(
   file: string,
   required: readonly string[],
   onHeader?: (info: CsvFile) => void,
-): AsyncGenerator<CsvRow> {
+): AsyncGenerator<CsvItem> {
   const name = path.basename(file);
   await assertReadable(file);
   const { encoding } = await detectEncoding(file);
@@ -79,6 +85,7 @@ export async function* readCsv(
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const { record, info } = item;
+      if (record.every((value) => value.trim() === '')) continue;
       if (!header) {
         header = record.map((h) => h.trim().toLowerCase());
         const missing = required.filter((column) => !header!.includes(column));
@@ -90,46 +97,87 @@ export async function* readCsv(
         onHeader?.({ file, encoding, delimiter, header });
         continue;
       }
-      if (record.length !== header.length) {
-        throw new InputError([
-          { file: name, line: info.lines, message: `${record.length} fields where the header has ${header.length}` },
-        ]);
+      const extraFilled = record.slice(header.length).some((value) => value.trim() !== '');
+      if (record.length < header.length || extraFilled) {
+        yield { type: 'problem', problem: { file: name, line: info.lines, message: `${record.length} fields where the header has ${header.length}` } };
+        continue;
       }
       const values: Record<string, string> = {};
       header.forEach((h, i) => {
-        values[h] = (record[i] ?? '').trim();
+        if (h !== '' && !(h in values)) values[h] = (record[i] ?? '').trim();
       });
-      yield { line: info.lines, values };
+      yield { type: 'row', row: { line: info.lines, values } };
     }
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
-      throw new InputError([{ file: name, line, message: error.message.replace(/^Invalid [^:]*: /, '') }]);
+      throw new InputError([
+        { file: name, line, message: `${error.message.replace(/^Invalid [^:]*: /, '')} (the lines after it cannot be read)` },
+      ]);
     }
     throw error;
   }
   if (!header) throw new InputError([{ file: name, line: 1, message: 'the file is empty: a header line is needed' }]);
 }
 
-/** Reads all rows, or throws one InputError listing every problem the row checker found. */
+/** Every checked row of a file and every problem found in it, in one pass; nothing thrown for bad rows. */
+export interface CheckedCsv<T> {
+  /** The file's name as problems name it. */
+  name: string;
+  info: CsvFile;
+  lines: T[];
+  problems: InputProblem[];
+}
+
+/**
+ * Reads all rows through the row checker and collects every problem of the file (structure and
+ * values) without stopping at the first, so that the caller can add its own (against the database)
+ * and refuse the file once with all of them.
+ */
+export async function readCsvLines<T>(
+  file: string,
+  required: readonly string[],
+  check: (row: CsvRow, problem: (field: string, message: string) => void, info: CsvFile) => T | undefined,
+): Promise<CheckedCsv<T>> {
+  const name = path.basename(file);
+  const problems: InputProblem[] = [];
+  const lines: T[] = [];
+  let info: CsvFile | undefined;
+  try {
+    for await (const item of readCsv(file, required, (i) => (info = i))) {
+      if (item.type === 'problem') {
+        problems.push(item.problem);
+        continue;
+      }
+      const { row } = item;
+      let bad = false;
+      const value = check(
+        row,
+        (field, message) => {
+          bad = true;
+          problems.push({ file: name, line: row.line, field, message });
+        },
+        info!,
+      );
+      if (!bad && value !== undefined) lines.push(value);
+    }
+  } catch (error) {
+    // a broken quote ends the reading: refused with the problems found before it
+    if (error instanceof InputError && problems.length > 0) throw new InputError([...problems, ...error.problems]);
+    throw error;
+  }
+  return { name, info: info!, lines, problems };
+}
+
+/** Reads all rows, or throws one InputError listing every problem the file and the row checker found. */
 export async function readCsvChecked<T>(
   file: string,
   required: readonly string[],
   check: (row: CsvRow, problem: (field: string, message: string) => void) => T | undefined,
 ): Promise<T[]> {
-  const name = path.basename(file);
-  const problems: InputProblem[] = [];
-  const out: T[] = [];
-  for await (const row of readCsv(file, required)) {
-    let bad = false;
-    const value = check(row, (field, message) => {
-      bad = true;
-      problems.push({ file: name, line: row.line, field, message });
-    });
-    if (!bad && value !== undefined) out.push(value);
-  }
+  const { lines, problems } = await readCsvLines(file, required, check);
   if (problems.length > 0) throw new InputError(problems);
-  return out;
+  return lines;
 }
 
 // Writing: one CSV dialect for every list esep writes (docs/lists.md): UTF-8 without a BOM, comma

@@ -1,14 +1,16 @@
-// `esep import tariffs FILE.csv`: code,name,monthly_fee,port_fee,installation_fee.
-// A new code creates a tariff with its first price. A known code may change its name; a changed
-// price is refused here, because a price change is a new price version with 30 days' notice
-// (cl. 23.14), never a rewrite of the price that history was charged at.
-import path from 'node:path';
+// `esep import tariffs FILE.csv [--dry-run]`: code,name,monthly_fee,port_fee,installation_fee.
+// A new code creates a tariff with its first price. A known code may change its name (reported as
+// a change); a changed price is refused here, because a price change is a new price version with
+// 30 days' notice (cl. 23.14), never a rewrite of the price that history was charged at. Every
+// problem of the file, and against the database, is listed at once.
 import { inTransaction, type Db } from '../db/connection.js';
 import { journalRun, nowIso } from '../db/journal.js';
 import { allPrices, allTariffs, ALWAYS } from '../db/tariffs.js';
 import { InputError, type InputProblem } from '../domain/errors.js';
-import { formatTenge, MoneyError, parseTenge, type Tiyn } from '../domain/money.js';
-import { readCsvChecked, type CsvRow } from '../io/csv.js';
+import { formatTenge, MoneyError, parseTenge, toTengeString, type Tiyn } from '../domain/money.js';
+import { hasLostLetter, lostLettersOf } from '../domain/text.js';
+import { readCsvLines, type CsvFile, type CsvRow } from '../io/csv.js';
+import { ImportReportBuilder, journalCounts, lostLetterMessage, type ImportReport, type ImportSummary } from './import-report.js';
 
 export const TARIFF_COLUMNS = ['code', 'name', 'monthly_fee', 'port_fee', 'installation_fee'] as const;
 
@@ -40,21 +42,24 @@ export function parseFee(text: string, problem: (message: string) => void): Tiyn
   }
 }
 
-export interface ImportSummary {
-  added: number;
-  updated: number;
-  unchanged: number;
-}
+export type { ImportReport, ImportSummary };
 
-export function tariffLineChecker() {
+/** Checks one row; `storedName` gives a known tariff's name, to name the letters a damaged file lost. */
+export function tariffLineChecker(storedName: (code: string) => string | undefined = () => undefined) {
   const seen = new Map<string, number>();
-  return (row: CsvRow, problem: (field: string, message: string) => void): TariffLine | undefined => {
+  return (row: CsvRow, problem: (field: string, message: string) => void, info?: CsvFile): TariffLine | undefined => {
     const v = row.values;
     const code = v.code ?? '';
     if (!CODE.test(code)) problem('code', 'must be 1–32 letters, digits, "_", "." or "-"');
     else if (seen.has(code)) problem('code', `"${code}" appears again (first on line ${seen.get(code)})`);
     else seen.set(code, row.line);
     if (!v.name) problem('name', 'is empty');
+    else {
+      const stored = CODE.test(code) ? storedName(code) : undefined;
+      if (hasLostLetter(v.name) || (stored !== undefined && lostLettersOf(v.name, stored))) {
+        problem('name', lostLetterMessage(v.name, stored, info?.encoding));
+      }
+    }
     const monthlyFee = parseFee(v.monthly_fee ?? '', (m) => problem('monthly_fee', m));
     const portFee = parseFee(v.port_fee ?? '', (m) => problem('port_fee', m));
     const installationFee = parseFee(v.installation_fee ?? '', (m) => problem('installation_fee', m));
@@ -63,29 +68,51 @@ export function tariffLineChecker() {
   };
 }
 
+/** `esep import tariffs`: the counts (the demo loads its tariffs so). */
 export async function importTariffs(db: Db, file: string): Promise<ImportSummary> {
+  const { added, updated, unchanged } = await importTariffsReport(db, file);
+  return { added, updated, unchanged };
+}
+
+export async function importTariffsReport(db: Db, file: string, options: { dryRun?: boolean | undefined } = {}): Promise<ImportReport> {
   const startedAt = nowIso();
-  const lines = await readCsvChecked(file, TARIFF_COLUMNS, tariffLineChecker());
-  return applyTariffLines(db, lines, path.basename(file), startedAt);
+  const known = allTariffs(db);
+  const read = await readCsvLines(file, TARIFF_COLUMNS, tariffLineChecker((code) => known.get(code)?.name));
+  return tariffImportReport(db, read.lines, read.name, startedAt, { dryRun: options.dryRun, earlier: read.problems });
 }
 
 export function applyTariffLines(db: Db, lines: readonly TariffLine[], name: string, startedAt: string): ImportSummary {
+  const { added, updated, unchanged } = tariffImportReport(db, lines, name, startedAt);
+  return { added, updated, unchanged };
+}
+
+/**
+ * Compares checked lines with the database and writes them in one transaction with the journal
+ * row; the problems found here join those of the file in one refusal. A dry run writes nothing.
+ */
+export function tariffImportReport(
+  db: Db,
+  lines: readonly TariffLine[],
+  name: string,
+  startedAt: string,
+  options: { dryRun?: boolean | undefined; earlier?: readonly InputProblem[] } = {},
+): ImportReport {
   return inTransaction(db, () => {
     const tariffs = allTariffs(db);
     const prices = allPrices(db);
-    const problems: InputProblem[] = [];
-    const summary: ImportSummary = { added: 0, updated: 0, unchanged: 0 };
-    const insertTariff = db.sqlite.prepare('INSERT INTO tariffs (code, name) VALUES (?, ?)');
-    const insertPrice = db.sqlite.prepare(
-      `INSERT INTO tariff_prices (tariff_code, effective_from, monthly_fee, port_fee, installation_fee) VALUES (?, ?, ?, ?, ?)`,
-    );
-    const rename = db.sqlite.prepare('UPDATE tariffs SET name = ? WHERE code = ?');
+    const problems: InputProblem[] = [...(options.earlier ?? [])];
+    const report = new ImportReportBuilder();
+    const writes: { line: TariffLine; kind: 'add' | 'rename' }[] = [];
     for (const t of lines) {
       const existing = tariffs.get(t.code);
       if (!existing) {
-        insertTariff.run(t.code, t.name);
-        insertPrice.run(t.code, ALWAYS, t.monthlyFee, t.portFee, t.installationFee);
-        summary.added++;
+        report.add(t.line, t.code, {
+          name: t.name,
+          monthly_fee: toTengeString(t.monthlyFee),
+          port_fee: toTengeString(t.portFee),
+          installation_fee: toTengeString(t.installationFee),
+        });
+        writes.push({ line: t, kind: 'add' });
         continue;
       }
       const versions = prices.get(t.code) ?? [];
@@ -106,13 +133,25 @@ export function applyTariffLines(db: Db, lines: readonly TariffLine[], name: str
           }
         }
       }
-      if (existing.name !== t.name) {
-        rename.run(t.name, t.code);
-        summary.updated++;
-      } else summary.unchanged++;
+      if (report.compare(t.line, t.code, [['name', existing.name, t.name]])) writes.push({ line: t, kind: 'rename' });
+      else report.unchanged++;
     }
-    if (problems.length > 0) throw new InputError(problems); // rolls the transaction back
-    journalRun(db, 'import-tariffs', name, startedAt, { ...summary });
-    return summary;
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    if (problems.length > 0) throw new InputError(problems);
+    const result = report.report(name, options.dryRun === true);
+    if (result.dryRun) return result;
+    const insertTariff = db.sqlite.prepare('INSERT INTO tariffs (code, name) VALUES (?, ?)');
+    const insertPrice = db.sqlite.prepare(
+      `INSERT INTO tariff_prices (tariff_code, effective_from, monthly_fee, port_fee, installation_fee) VALUES (?, ?, ?, ?, ?)`,
+    );
+    const rename = db.sqlite.prepare('UPDATE tariffs SET name = ? WHERE code = ?');
+    for (const { line: t, kind } of writes) {
+      if (kind === 'add') {
+        insertTariff.run(t.code, t.name);
+        insertPrice.run(t.code, ALWAYS, t.monthlyFee, t.portFee, t.installationFee);
+      } else rename.run(t.name, t.code);
+    }
+    journalRun(db, 'import-tariffs', name, startedAt, journalCounts(result));
+    return result;
   });
 }

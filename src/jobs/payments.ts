@@ -21,7 +21,7 @@ import {
   type PaymentRow,
 } from '../db/payments.js';
 import { nowIso } from '../db/journal.js';
-import type { IsoDate } from '../domain/dates.js';
+import { outsideWindow, windowAround, type IsoDate } from '../domain/dates.js';
 import { InputError, type InputProblem } from '../domain/errors.js';
 import { matchPayment } from '../domain/matching.js';
 import { formatTenge, type Tiyn } from '../domain/money.js';
@@ -45,6 +45,8 @@ export interface PaymentImportOptions {
   format?: string | undefined;
   /** Today (--date): no value date may be later; restorations happen as of this day. */
   date: IsoDate;
+  /** No value date may be more days before today than this (configuration imports.value_date_days_back); unset: no bound. */
+  valueDateDaysBack?: number | undefined;
   dryRun?: boolean;
   progress?: Progress;
 }
@@ -89,7 +91,7 @@ export async function importPayments(db: Db, options: PaymentImportOptions): Pro
     async (ctx) => {
       const scratch = new StatementScratch(db);
       try {
-        const checked = await validate(db, statement, scratch, options.date);
+        const checked = await validate(db, statement, scratch, options.date, options.valueDateDaysBack);
         ignored = checked.ignored;
         ctx.progress.start(checked.rows, `payments ${statement.name}`);
         const lookup = accountLookup(db);
@@ -144,7 +146,14 @@ export async function importPayments(db: Db, options: PaymentImportOptions): Pro
  * The first pass: every row is read and checked, and its identity worked out into the scratch
  * tables. Any problem refuses the whole file (InputError): nothing has been written yet.
  */
-async function validate(db: Db, statement: Statement, scratch: StatementScratch, today: IsoDate): Promise<{ rows: number; ignored: number }> {
+async function validate(
+  db: Db,
+  statement: Statement,
+  scratch: StatementScratch,
+  today: IsoDate,
+  daysBack: number | undefined,
+): Promise<{ rows: number; ignored: number }> {
+  const earliest = daysBack === undefined ? undefined : windowAround(today, daysBack, 0).earliest;
   const problems: InputProblem[] = [];
   let problemCount = 0;
   const problem = (p: InputProblem) => {
@@ -194,6 +203,15 @@ async function validate(db: Db, statement: Statement, scratch: StatementScratch,
       rows++;
       if (item.row.valueDate > today) {
         problem({ file: statement.name, line: item.row.line, field: 'value_date', message: `${item.row.valueDate} is after today (${today}): a statement cannot hold tomorrow's money` });
+        continue;
+      }
+      if (earliest !== undefined && outsideWindow(item.row.valueDate, { earliest, latest: today }) === 'before') {
+        problem({
+          file: statement.name,
+          line: item.row.line,
+          field: 'value_date',
+          message: `${item.row.valueDate} is before ${earliest}, ${daysBack} days before today (${today}): not a date of this statement's money? (the window is the setting imports.value_date_days_back of the configuration file)`,
+        });
         continue;
       }
       pending.push(item.row);

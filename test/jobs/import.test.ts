@@ -4,7 +4,7 @@ import { openDatabase, inTransaction, type Db } from '../../src/db/connection.js
 import { allPrices, allTariffs } from '../../src/db/tariffs.js';
 import { InputError } from '../../src/domain/errors.js';
 import { importAccounts } from '../../src/jobs/import-accounts.js';
-import { importTariffs } from '../../src/jobs/import-tariffs.js';
+import { importTariffs, importTariffsReport } from '../../src/jobs/import-tariffs.js';
 import { ACCOUNT_HEADER, IIN_A, IIN_B, TARIFFS_CSV } from '../helpers/fixtures.js';
 import { tempDir, writeText } from '../helpers/tmp.js';
 
@@ -124,9 +124,9 @@ describe('import accounts', () => {
 
   it('adds subscribers and accounts; the same file again changes nothing', async () => {
     const csv = [ACCOUNT_HEADER, row('1001', IIN_A), row('1002', IIN_A, { method: 'advance' }), row('2001', IIN_B, { name: 'Иванова Мария', premises_owned: 'нет', method: 'advance' })].join('\n');
-    expect(await importAccounts(db, writeText(dir, 'acc.csv', csv), '2026-11-25')).toEqual({ added: 3, updated: 0, unchanged: 0 });
+    expect(await importAccounts(db, writeText(dir, 'acc.csv', csv), '2026-11-25')).toMatchObject({ added: 3, updated: 0, unchanged: 0 });
     expect(count('subscribers')).toBe(2);
-    expect(await importAccounts(db, writeText(dir, 'acc.csv', csv), '2026-11-25')).toEqual({ added: 0, updated: 0, unchanged: 3 });
+    expect(await importAccounts(db, writeText(dir, 'acc.csv', csv), '2026-11-25')).toMatchObject({ added: 0, updated: 0, unchanged: 3 });
     const a = db.sqlite.prepare('SELECT * FROM accounts WHERE account = ?').get('2001') as Record<string, unknown>;
     expect(a).toMatchObject({ method: 'advance', premises_owned: 0, status: 'active', balance: 0, connected_on: '2026-10-16' });
   });
@@ -134,7 +134,7 @@ describe('import accounts', () => {
   it('updates contact data but refuses to rewrite the facts history was billed on', async () => {
     await importAccounts(db, writeText(dir, 'acc.csv', [ACCOUNT_HEADER, row('1001', IIN_A)].join('\n')), '2026-11-25');
     const moved = [ACCOUNT_HEADER, row('1001', IIN_A, { email: 'new@example.kz', address: 'г. Астана, ул. Кенесары, 5' })].join('\n');
-    expect(await importAccounts(db, writeText(dir, 'acc.csv', moved), '2026-11-25')).toEqual({ added: 0, updated: 1, unchanged: 0 });
+    expect(await importAccounts(db, writeText(dir, 'acc.csv', moved), '2026-11-25')).toMatchObject({ added: 0, updated: 1, unchanged: 0 });
     expect(db.sqlite.prepare('SELECT email, address FROM accounts').get()).toEqual({ email: 'new@example.kz', address: 'г. Астана, ул. Кенесары, 5' });
 
     const rewritten = [ACCOUNT_HEADER, row('1001', IIN_A, { method: 'advance', tariff: 'TEL', email: 'other@example.kz' })].join('\n');
@@ -202,5 +202,119 @@ describe('import accounts', () => {
     const csv = [ACCOUNT_HEADER, row('3001', IIN_B, { name: 'Петров Иван', method: 'advance' })].join('\r\n');
     await importAccounts(db, writeText(dir, 'acc1251.csv', csv, 'windows-1251'), '2026-11-25');
     expect(db.sqlite.prepare('SELECT name FROM subscribers').get()).toEqual({ name: 'Петров Иван' });
+  });
+});
+
+describe('imports that do no harm', () => {
+  beforeEach(async () => {
+    await importTariffs(db, writeText(dir, 'tariffs.csv', TARIFFS_CSV));
+  });
+  const window = { daysBack: 366, daysAhead: 92 };
+
+  it('reads dates as Excel writes them, аванс/кредит, and skips Excel’s empty rows anywhere', async () => {
+    // as Excel saves "CSV (разделители - запятые)": semicolons, Windows-1251, day-first dates, empty rows
+    const csv = [
+      ACCOUNT_HEADER.replaceAll(',', ';'),
+      `1001;${IIN_A};Петров Иван;г. Алматы, пр. Абая, 1;;;кредит;HOME100;16.10.2026;да`,
+      ';;;;;;;;;',
+      `1002;${IIN_A};Петров Иван;г. Алматы, пр. Абая, 1;;;Аванс;HOME100;1.11.2026;да`,
+      ';;;;;;;;;',
+      ';;;;;;;;;',
+    ].join('\r\n');
+    const report = await importAccounts(db, writeText(dir, 'excel.csv', csv, 'windows-1251'), '2026-11-25', { window });
+    expect(report).toMatchObject({ added: 2, updated: 0, unchanged: 0 });
+    expect(db.sqlite.prepare('SELECT account, method, connected_on AS connectedOn FROM accounts ORDER BY account').all()).toEqual([
+      { account: '1001', method: 'credit', connectedOn: '2026-10-16' },
+      { account: '1002', method: 'advance', connectedOn: '2026-11-01' },
+    ]);
+  });
+
+  it('lists the file’s problems and those against the database in one round', async () => {
+    await importAccounts(db, writeText(dir, 'acc.csv', [ACCOUNT_HEADER, row('1001', IIN_A)].join('\n')), '2026-11-25');
+    const csv = [
+      ACCOUNT_HEADER,
+      row('1001', IIN_A, { method: 'advance' }), // against the database: the method is history
+      row('1002', IIN_B, { connected_on: '30.02.2026' }), // in the file: no such day
+      '1003,short,row',
+      row('1004', IIN_B, { connected_on: '1900-01-01' }), // against the window
+    ].join('\n');
+    const problems = await refused(importAccounts(db, writeText(dir, 'round.csv', csv), '2026-11-25', { window }));
+    expect(problems).toEqual([
+      expect.stringMatching(/round\.csv:2:method: account 1001 has method "credit"/),
+      expect.stringMatching(/round\.csv:3:connected_on: "30\.02\.2026" is not a date \(YYYY-MM-DD or DD\.MM\.YYYY\)/),
+      expect.stringMatching(/round\.csv:4:: 3 fields where the header has 10/),
+      // 366 days before 2026-11-25 is 2025-11-24
+      expect.stringMatching(/round\.csv:5:connected_on: 1900-01-01 is before 2025-11-24, 366 days before today \(2026-11-25\).*imports\.connected_on_days_back/),
+    ]);
+    expect(count('accounts')).toBe(1);
+  });
+
+  it('refuses connection dates out of all reason for new accounts only, both ways', async () => {
+    // 92 days after 2026-11-25: 5 to 2026-11-30, 31 to 2026-12-31, 31 to 2027-01-31, 25 more: 2027-02-25
+    const csv = [ACCOUNT_HEADER, row('1001', IIN_A, { connected_on: '2099-01-01' }), row('1002', IIN_A, { connected_on: '2027-02-26' }), row('1003', IIN_A, { connected_on: '2027-02-25' })].join('\n');
+    const problems = await refused(importAccounts(db, writeText(dir, 'future.csv', csv), '2026-11-25', { window }));
+    expect(problems).toEqual([
+      expect.stringMatching(/future\.csv:2:connected_on: 2099-01-01 is after 2027-02-25, 92 days after today \(2026-11-25\).*imports\.connected_on_days_ahead/),
+      expect.stringMatching(/future\.csv:3:connected_on: 2027-02-26 is after 2027-02-25/),
+    ]);
+    // an account already in the database keeps its date whatever the window: a re-import a year later passes
+    await importAccounts(db, writeText(dir, 'ok.csv', [ACCOUNT_HEADER, row('1001', IIN_A, { connected_on: '2026-10-16' })].join('\n')), '2026-11-25', { window });
+    const later = await importAccounts(db, writeText(dir, 'ok.csv', [ACCOUNT_HEADER, row('1001', IIN_A, { connected_on: '2026-10-16' })].join('\n')), '2028-06-01', { window });
+    expect(later).toMatchObject({ added: 0, updated: 0, unchanged: 1 });
+  });
+
+  it('reports each change field by field; a blanked email is named, not just "1 updated"', async () => {
+    await importAccounts(db, writeText(dir, 'acc.csv', [ACCOUNT_HEADER, row('1001', IIN_A), row('1002', IIN_A, { method: 'advance' })].join('\n')), '2026-11-25');
+    const csv = [ACCOUNT_HEADER, row('1001', IIN_A, { email: '' }), row('1002', IIN_A, { method: 'advance', phone: '+7 702 000 00 00' }), row('1003', IIN_B, { name: 'Иванова Мария' })].join('\n');
+    const report = await importAccounts(db, writeText(dir, 'blank.csv', csv), '2026-11-25', { window });
+    expect(report).toMatchObject({ dryRun: false, added: 1, updated: 2, unchanged: 0, changedFields: { email: 1, phone: 1 } });
+    expect(report.changes).toEqual([
+      { line: 2, key: '1001', fields: [{ field: 'email', from: 'kanat@example.kz', to: null }] },
+      { line: 3, key: '1002', fields: [{ field: 'phone', from: '+7 701 123 45 67', to: '+7 702 000 00 00' }] },
+    ]);
+    expect(report.additions).toEqual([expect.objectContaining({ line: 4, key: '1003', values: expect.objectContaining({ name: 'Иванова Мария', method: 'credit' }) })]);
+    expect(db.sqlite.prepare("SELECT email FROM accounts WHERE account = '1001'").get()).toEqual({ email: null });
+    const journal = db.sqlite.prepare("SELECT counts FROM job_runs WHERE job = 'import-accounts' ORDER BY id DESC LIMIT 1").get() as { counts: string };
+    expect(JSON.parse(journal.counts)).toEqual({ added: 1, updated: 2, unchanged: 0, changed_email: 1, changed_phone: 1 });
+  });
+
+  it('a dry run reports the same and writes nothing, not even the journal', async () => {
+    await importAccounts(db, writeText(dir, 'acc.csv', [ACCOUNT_HEADER, row('1001', IIN_A)].join('\n')), '2026-11-25');
+    const runs = count('job_runs');
+    const csv = [ACCOUNT_HEADER, row('1001', IIN_A, { email: '' }), row('1003', IIN_B, { name: 'Иванова Мария' })].join('\n');
+    const report = await importAccounts(db, writeText(dir, 'dry.csv', csv), '2026-11-25', { window, dryRun: true });
+    expect(report).toMatchObject({ dryRun: true, added: 1, updated: 1, changedFields: { email: 1 } });
+    expect(count('accounts')).toBe(1);
+    expect(count('job_runs')).toBe(runs);
+    expect(db.sqlite.prepare("SELECT email FROM accounts WHERE account = '1001'").get()).toEqual({ email: 'kanat@example.kz' });
+  });
+
+  it('refuses names and addresses whose letters a Windows-1251 save turned into "?"', async () => {
+    await importAccounts(db, writeText(dir, 'acc.csv', [ACCOUNT_HEADER, row('1001', IIN_A, { name: 'Нұрланов Ерлан' })].join('\n')), '2026-11-25');
+    // Excel's "CSV (разделители - запятые)": ұ and Ә are not in Windows-1251, so each becomes "?"
+    const csv = [ACCOUNT_HEADER, row('1001', IIN_A, { name: 'Нұрланов Ерлан' }), row('1002', IIN_B, { name: 'Петров Иван', address: 'г. Алматы, ул. Әуезова, 5' })].join('\r\n');
+    const file = writeText(dir, 'excel1251.csv', csv, 'windows-1251');
+    const problems = await refused(importAccounts(db, file, '2026-11-25', { window }));
+    expect(problems).toEqual([
+      expect.stringMatching(/excel1251\.csv:2:name: "Н\?рланов Ерлан" has "\?" where a letter was \(the database has "Нұрланов Ерлан"\): .*Windows-1251.*"CSV UTF-8"/),
+      expect.stringMatching(/excel1251\.csv:3:address: "г\. Алматы, ул\. \?уезова, 5" has "\?" where a letter was: .*"CSV UTF-8"/),
+    ]);
+    expect(db.sqlite.prepare('SELECT name FROM subscribers').all()).toEqual([{ name: 'Нұрланов Ерлан' }]);
+    // the same letters lost in a tariff's name
+    const tariffs = 'code;name;monthly_fee;port_fee;installation_fee\r\nHOME100;Үй интернеті 100 / Домашний 100;5000;300;10000\r\n';
+    expect(await refused(importTariffs(db, writeText(dir, 't1251.csv', tariffs, 'windows-1251')))).toEqual([
+      expect.stringMatching(/t1251\.csv:2:name: "\?й интернеті 100 \/ Домашний 100" has "\?" where a letter was \(the database has "Үй интернеті 100 \/ Домашний 100"\)/),
+    ]);
+  });
+
+  it('tariffs: a dry run lists additions and renames and writes nothing', async () => {
+    const csv = [TARIFFS_CSV.replace('Телефон', 'Телефон (қалалық)'), 'NEW1,Жаңа,"1 000,50",0,0'].join('\n');
+    const report = await importTariffsReport(db, writeText(dir, 'tdry.csv', csv), { dryRun: true });
+    expect(report).toMatchObject({ dryRun: true, added: 1, updated: 1, unchanged: 2, changedFields: { name: 1 } });
+    // "1 000,50" ₸ = 100 050 tiyn, shown as 1000.50
+    expect(report.additions).toEqual([{ line: 5, key: 'NEW1', values: { name: 'Жаңа', monthly_fee: '1000.50', port_fee: '0.00', installation_fee: '0.00' } }]);
+    expect(report.changes).toEqual([{ line: 4, key: 'TEL', fields: [{ field: 'name', from: 'Телефон', to: 'Телефон (қалалық)' }] }]);
+    expect(count('tariffs')).toBe(3);
+    expect(allTariffs(db).get('TEL')?.name).toBe('Телефон');
   });
 });

@@ -3,7 +3,7 @@ import { formatTenge, toTengeString } from '../../domain/money.js';
 import type { PaymentRow } from '../../db/payments.js';
 import { assignPayment, importPayments, reversalPayments, unmatchedPayments, type PaymentImportSummary } from '../../jobs/payments.js';
 import { statementFormats } from '../../io/statements/index.js';
-import { dateOption, globals, positiveInt, print, printJson, withDb } from '../context.js';
+import { configOf, dateOption, globals, positiveInt, print, printJson, withDb } from '../context.js';
 import { terminalProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 
@@ -85,7 +85,8 @@ export function registerPayments(program: Command): void {
     .action(async (file: string, options: { format?: string; date?: string; dryRun?: boolean }, cmd: Command) => {
       const date = dateOption(options.date);
       await withDb(cmd, async (db) => {
-        const summary = await importPayments(db, { file, format: options.format, date, dryRun: options.dryRun ?? false, progress: terminalProgress() });
+        const valueDateDaysBack = configOf(cmd).imports.value_date_days_back;
+        const summary = await importPayments(db, { file, format: options.format, date, valueDateDaysBack, dryRun: options.dryRun ?? false, progress: terminalProgress() });
         if (globals(cmd).json) printJson(summaryJson(summary));
         else print(summaryText(summary));
       });
