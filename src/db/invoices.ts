@@ -23,3 +23,12 @@ export function accountsWithDueInvoices(db: Db, date: string, after: string, lim
       .all({ date, after, limit }) as { account: string }[]
   ).map((r) => r.account);
 }
+
+/** How far P's month-end got: its invoices issued (numbered), and how many of them have no PDF yet. */
+export function monthEndProgress(db: Db, period: string): { issued: number; withoutPdf: number } {
+  const row = db.sqlite.prepare('SELECT COUNT(*) AS issued, COALESCE(SUM(file IS NULL), 0) AS withoutPdf FROM invoices WHERE period = ?').get(period) as {
+    issued: number;
+    withoutPdf: number;
+  };
+  return row;
+}

@@ -2,6 +2,8 @@
 import { hostname } from 'node:os';
 import type { Db } from './connection.js';
 import { BusyError } from '../domain/errors.js';
+import { firstDayOf, lastDayOf, nextPeriod, periodOf, type Period } from '../domain/dates.js';
+import { ACTIVE_IN_PERIOD_SQL } from '../domain/invoice.js';
 
 export type Counts = Record<string, number>;
 
@@ -95,4 +97,59 @@ export function acquireLock(db: Db, job: string, name: LockName = 'writer'): () 
   return () => {
     db.sqlite.prepare('DELETE FROM job_locks WHERE name = ? AND pid = ?').run(name, process.pid);
   };
+}
+
+/** The daily jobs, in the order `run day` runs them; each journals its own run with its day as scope. */
+export const DAILY_JOBS = ['debit', 'penalties', 'suspend', 'terminate'] as const;
+export type DailyJob = (typeof DAILY_JOBS)[number];
+
+export interface CompletedDays {
+  /** Each daily job's latest day completed (outcome ok), run alone or by `run day`; null if never. */
+  jobs: Record<DailyJob, string | null>;
+  /** The latest day `run day` completed (days are done in order: every one before it is done too). */
+  day: string | null;
+  /** The last day all four daily jobs have completed: the earliest of their latest days; null while one never ran. */
+  daily: string | null;
+  /** The latest period month-end (`run invoices`) completed. */
+  invoices: string | null;
+}
+
+/**
+ * What the journal says is done: the latest completed day of each daily job and of `run day`, the
+ * day through which the daily jobs as a whole are done, and the latest month-end. Dry runs journal
+ * nothing; failed and interrupted runs do not count. The one query for every "is it behind?".
+ */
+export function lastCompletedDays(db: Db): CompletedDays {
+  const rows = db.sqlite
+    .prepare(
+      `SELECT job, MAX(scope) AS scope FROM job_runs
+        WHERE outcome = 'ok' AND job IN ('day', 'invoices', ${DAILY_JOBS.map((j) => `'${j}'`).join(', ')}) GROUP BY job`,
+    )
+    .all() as { job: string; scope: string }[];
+  const latest = new Map(rows.map((r) => [r.job, r.scope]));
+  const jobs = Object.fromEntries(DAILY_JOBS.map((j) => [j, latest.get(j) ?? null])) as Record<DailyJob, string | null>;
+  const days = Object.values(jobs);
+  const daily = days.some((d) => d === null) ? null : (days as string[]).reduce((a, b) => (a <= b ? a : b));
+  return { jobs, day: latest.get('day') ?? null, daily, invoices: latest.get('invoices') ?? null };
+}
+
+/**
+ * The periods before `period` that accounts were active in (domain/invoice.ts: ACTIVE_IN_PERIOD_SQL)
+ * and that no month-end run completed, oldest first: `run invoices` goes period by period, so that
+ * numbers follow the periods and each invoice's opening balance is the last one's closing.
+ */
+export function periodsNeverInvoiced(db: Db, period: Period): Period[] {
+  const first = (db.sqlite.prepare('SELECT MIN(connected_on) AS d FROM accounts').get() as { d: string | null }).d;
+  if (first === null) return [];
+  const done = new Set(
+    (db.sqlite.prepare(`SELECT DISTINCT scope FROM job_runs WHERE job = 'invoices' AND outcome = 'ok' AND scope < ?`).all(period) as { scope: string }[]).map(
+      (r) => r.scope,
+    ),
+  );
+  const active = db.sqlite.prepare(`SELECT EXISTS (SELECT 1 FROM accounts a WHERE ${ACTIVE_IN_PERIOD_SQL}) AS yes`);
+  const missing: Period[] = [];
+  for (let p = periodOf(first); p < period; p = nextPeriod(p)) {
+    if (!done.has(p) && (active.get({ first: firstDayOf(p), last: lastDayOf(p) }) as { yes: number }).yes === 1) missing.push(p);
+  }
+  return missing;
 }

@@ -34,42 +34,6 @@ export function isPeriod(text: string): boolean {
   return PERIOD.test(text) && dayjs(`${text}-01`, 'YYYY-MM-DD', true).isValid();
 }
 
-const DOTTED_DATE = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/;
-
-/**
- * A date written in a file: ISO `2026-11-25`, or as Excel writes it in a Russian or Kazakh locale,
- * `25.11.2026` (day first; `5.1.2026` too). The one parser of file dates (accounts, payment CSVs;
- * bank statements add a time of day around it). Anything else, a two-digit year included, is
- * undefined: never guessed.
- */
-export function parseFileDate(text: string): IsoDate | undefined {
-  const s = text.trim();
-  if (isIsoDate(s)) return s;
-  const dotted = DOTTED_DATE.exec(s);
-  if (!dotted) return undefined;
-  const iso = `${dotted[3]}-${dotted[2]!.padStart(2, '0')}-${dotted[1]!.padStart(2, '0')}`;
-  return isIsoDate(iso) ? iso : undefined;
-}
-
-/** The days a date in a file may fall on, both included. */
-export interface DateWindow {
-  earliest: IsoDate;
-  latest: IsoDate;
-}
-
-/** From `daysBack` days before today to `daysAhead` days after it. */
-export function windowAround(today: IsoDate, daysBack: number, daysAhead: number): DateWindow {
-  return { earliest: addDays(today, -daysBack), latest: addDays(today, daysAhead) };
-}
-
-/** Where a date falls against its window: 'before', 'after', or null when inside. */
-export function outsideWindow(date: IsoDate, window: DateWindow): 'before' | 'after' | null {
-  parts(date);
-  if (date < window.earliest) return 'before';
-  if (date > window.latest) return 'after';
-  return null;
-}
-
 function parse(date: IsoDate): dayjs.Dayjs {
   if (!isIsoDate(date)) throw new RangeError(`not an ISO date (YYYY-MM-DD): "${date}"`);
   return dayjs.utc(date, 'YYYY-MM-DD', true);
@@ -157,4 +121,42 @@ export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
 export function* eachDay(from: IsoDate, to: IsoDate): Generator<IsoDate> {
   parts(to);
   for (let day = from; day <= to; day = addDays(day, 1)) yield day;
+}
+
+/** 31.10.2026: a date as people read it in Kazakhstan. */
+export function formatDay(date: IsoDate): string {
+  const [y, m, d] = parts(date);
+  return `${String(d).padStart(2, '0')}.${String(m).padStart(2, '0')}.${y}`;
+}
+
+/**
+ * D-12: a day after `today` has not come yet. A job run for it would post its charges, penalties and
+ * terminations now; a period has ended once its last day is before today.
+ */
+export function isAfterToday(date: IsoDate, today: IsoDate): boolean {
+  parts(date);
+  parts(today);
+  return date > today;
+}
+
+export function periodHasEnded(period: Period, today: IsoDate): boolean {
+  return lastDayOf(period) < today;
+}
+
+/**
+ * The daily jobs are behind a day when they have not completed it: what is shown as of that day
+ * misses its charges, penalties and suspensions (and those of the days between).
+ */
+export function dailyJobsBehind(doneThrough: IsoDate | null, asOf: IsoDate): boolean {
+  return doneThrough === null || doneThrough < asOf;
+}
+
+/**
+ * 01.12.2026 01:00:03: an instant (a Date, or an ISO timestamp as the journal stores them, `…Z`) as
+ * people read it, on the Almaty wall clock. Every time shown to a person goes through here.
+ */
+export function formatTime(instant: Date | string): string {
+  const at = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(at.getTime())) throw new RangeError(`not an instant: "${String(instant)}"`);
+  return dayjs(at).tz(BILLING_TZ).format('DD.MM.YYYY HH:mm:ss');
 }

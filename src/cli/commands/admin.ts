@@ -4,7 +4,7 @@ import { parseFee } from '../../jobs/import-tariffs.js';
 import { formatTenge, toTengeString } from '../../domain/money.js';
 import { InputError } from '../../domain/errors.js';
 import { workingCalendar } from '../../config/calendar.js';
-import { configOf, dateOption, globals, print, printJson, requiredDate, today, withDb } from '../context.js';
+import { ALLOW_FUTURE, ALLOW_FUTURE_HELP, configOf, dateOption, globals, jobDate, print, printJson, requiredDate, today, withDb } from '../context.js';
 
 const TODAY_HELP = 'today: the effective date may not be before it (default today)';
 
@@ -23,9 +23,12 @@ export function registerAdmin(program: Command, account: Command): void {
     .requiredOption('--from <date>', 'first day of the outage')
     .requiredOption('--to <date>', 'last day of the outage')
     .requiredOption('--reason <text>', 'why (printed on the invoice)')
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
     .description('credit back the fees of outage days not caused by the subscriber (cl. 21.5, 24.3); never days suspended for debt')
-    .action((id: string, o: { from: string; to: string; reason: string }, cmd: Command) => {
-      const r = withDb(cmd, (db) => recalc(db, id, requiredDate(o.from, '--from'), requiredDate(o.to, '--to'), o.reason));
+    .action((id: string, o: { from: string; to: string; reason: string; allowFuture?: boolean }, cmd: Command) => {
+      const from = jobDate(requiredDate(o.from, '--from'), o, '--from');
+      const to = jobDate(requiredDate(o.to, '--to'), o, '--to');
+      const r = withDb(cmd, (db) => recalc(db, id, from, to, o.reason));
       if (globals(cmd).json) printJson(r);
       else print(`recalc ${id}: ${r.days} days credited, ${formatTenge(r.credited)}${r.skippedSuspendedForDebt ? `; ${r.skippedSuspendedForDebt} days suspended for debt not credited` : ''}`);
     });
@@ -36,10 +39,12 @@ export function registerAdmin(program: Command, account: Command): void {
     .requiredOption('--amount <tenge>', 'the undercharge')
     .requiredOption('--reason <text>', 'why')
     .option('--date <date>', 'value date, default today')
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
     .description('charge an undercharge found later (cl. 23.18); refused more than a month after termination')
-    .action((id: string, o: { amount: string; reason: string; date?: string }, cmd: Command) => {
+    .action((id: string, o: { amount: string; reason: string; date?: string; allowFuture?: boolean }, cmd: Command) => {
       const value = amount(o.amount, '--amount');
-      const r = withDb(cmd, (db) => backbill(db, id, value, o.reason, dateOption(o.date)));
+      const date = jobDate(o.date, o);
+      const r = withDb(cmd, (db) => backbill(db, id, value, o.reason, date));
       print(r.posted ? `backbill ${id}: ${formatTenge(value)} charged` : `backbill ${id}: already charged, nothing done`);
     });
 
@@ -87,9 +92,11 @@ export function registerAdmin(program: Command, account: Command): void {
     .option('--date <date>', 'handed out on, default today')
     .option('--model <text>', 'model')
     .option('--owned', 'sold to the subscriber, not rented')
-    .action((id: string, serial: string, o: { cost: string; date?: string; model?: string; owned?: boolean }, cmd: Command) => {
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
+    .action((id: string, serial: string, o: { cost: string; date?: string; model?: string; owned?: boolean; allowFuture?: boolean }, cmd: Command) => {
       const cost = amount(o.cost, '--cost');
-      withDb(cmd, (db) => addEquipment(db, id, serial, cost, dateOption(o.date), o.model ?? null, !o.owned));
+      const date = jobDate(o.date, o);
+      withDb(cmd, (db) => addEquipment(db, id, serial, cost, date, o.model ?? null, !o.owned));
       print(`equipment ${serial} on ${id}: ${formatTenge(cost)}`);
     });
   equipment
@@ -97,8 +104,10 @@ export function registerAdmin(program: Command, account: Command): void {
     .argument('<account>')
     .argument('<serial>')
     .option('--date <date>', 'handed back on, default today')
-    .action((id: string, serial: string, o: { date?: string }, cmd: Command) => {
-      const r = withDb(cmd, (db) => returnEquipment(db, id, serial, dateOption(o.date), workingCalendar(configOf(cmd))));
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
+    .action((id: string, serial: string, o: { date?: string; allowFuture?: boolean }, cmd: Command) => {
+      const date = jobDate(o.date, o);
+      const r = withDb(cmd, (db) => returnEquipment(db, id, serial, date, workingCalendar(configOf(cmd))));
       print(`equipment ${serial} returned${r.terminated ? `; account ${id} terminated as requested` : ''}`);
     });
 
@@ -108,10 +117,11 @@ export function registerAdmin(program: Command, account: Command): void {
     .requiredOption('--by <who>', 'subscriber (the operator terminates through `esep run terminate`)')
     .option('--date <date>', 'first day without service, default today')
     .option('--despite-debt', 'record it although debt is owed on --date (refused otherwise, D-11)')
+    .option(ALLOW_FUTURE, 'record it for a day after today: service stops now, not on that day; refused otherwise (D-12)')
     .description('terminate at the subscriber\u2019s request once the debt to that date is paid (D-11); with rented equipment out, charges run to its hand-over (cl. 35)')
-    .action((id: string, o: { by: string; date?: string; despiteDebt?: boolean }, cmd: Command) => {
+    .action((id: string, o: { by: string; date?: string; despiteDebt?: boolean; allowFuture?: boolean }, cmd: Command) => {
       if (o.by !== 'subscriber') throw new InputError([{ field: '--by', message: 'only "subscriber": the operator terminates through `esep run terminate`' }]);
-      const date = dateOption(o.date);
+      const date = jobDate(o.date, o);
       const r = withDb(cmd, (db) => terminateBySubscriber(db, id, date, workingCalendar(configOf(cmd)), { despiteDebt: o.despiteDebt, recordedOn: today() }));
       const { despiteDebt, ...rest } = r;
       const debt = despiteDebt === undefined ? '' : `, despite a debt of ${formatTenge(despiteDebt)}`;

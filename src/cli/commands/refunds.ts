@@ -1,9 +1,25 @@
 import type { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
 import { formatTenge, MoneyError, parseTenge, toTengeString, type Tiyn } from '../../domain/money.js';
-import { payRefund, refundsDue, transfer } from '../../jobs/refunds.js';
-import { dateOption, globals, print, printJson, withDb } from '../context.js';
+import { payRefund, refundsDue, transfer, type RefundDue } from '../../jobs/refunds.js';
+import { ALLOW_FUTURE, ALLOW_FUTURE_HELP, dateOption, globals, jobDate, print, printJson, withDb } from '../context.js';
 import { renderTable } from '../table.js';
+import { column, type ListSpec } from '../../io/list.js';
+import { writeXlsx, xlsxTarget } from '../../io/xlsx.js';
+
+/** The refunds list for Excel (`refunds --xlsx FILE`). */
+export const REFUNDS_LIST: ListSpec<RefundDue> = {
+  sheet: 'Қайтарулар - Возвраты',
+  columns: [
+    column('account', 'Дербес шот', 'Лицевой счёт', 'text', (r) => r.account),
+    column('name', 'Аты-жөні', 'ФИО', 'text', (r) => r.name, 30),
+    column('iin', 'ЖСН', 'ИИН', 'text', (r) => r.iin, 14),
+    column('terminated_on', 'Шарт бұзылған күн', 'Дата расторжения', 'date', (r) => r.terminatedOn),
+    column('refund_due_on', 'Қайтару мерзімі', 'Вернуть до', 'date', (r) => r.refundDueOn),
+    column('amount', 'Сома', 'Сумма', 'amount', (r) => r.amount),
+    column('overdue', 'Мерзімі өткен', 'Просрочен', 'text', (r) => (r.overdue ? 'yes' : 'no'), 10),
+  ],
+};
 
 function amountArg(text: string, field: string): Tiyn {
   try {
@@ -22,11 +38,14 @@ export function registerRefunds(program: Command): void {
     .description('cl. 17.4: positive balances of accounts terminated by the subscriber, with the date they are due')
     .option('--due-by <date>', 'only refunds due on or before this date')
     .option('--date <date>', 'today, to mark overdue refunds')
-    .action((options: { dueBy?: string; date?: string }, cmd: Command) => {
+    .option('--xlsx <file>', 'write the list as an Excel workbook (typed cells, header in Kazakh and Russian)')
+    .action(async (options: { dueBy?: string; date?: string; xlsx?: string }, cmd: Command) => {
       const today = dateOption(options.date);
       const dueBy = options.dueBy === undefined ? undefined : dateOption(options.dueBy, '--due-by');
-      withDb(cmd, (db) => {
+      const xlsx = options.xlsx === undefined ? undefined : xlsxTarget(options.xlsx);
+      await withDb(cmd, async (db) => {
         const rows = refundsDue(db, today, dueBy);
+        if (xlsx !== undefined) await writeXlsx(xlsx, REFUNDS_LIST, rows);
         if (globals(cmd).json) {
           printJson(
             rows.map((r) => ({
@@ -42,7 +61,7 @@ export function registerRefunds(program: Command): void {
           return;
         }
         if (rows.length === 0) {
-          print('no refunds due');
+          print(`no refunds due${xlsx === undefined ? '' : ` (an empty list written: ${xlsx})`}`);
           return;
         }
         print(
@@ -55,7 +74,7 @@ export function registerRefunds(program: Command): void {
             { title: '', value: (r) => (r.overdue ? 'overdue' : '') },
           ]),
         );
-        print(`${rows.length} refund(s), ${formatTenge(rows.reduce((s, r) => s + r.amount, 0))}`);
+        print(`${rows.length} refund(s), ${formatTenge(rows.reduce((s, r) => s + r.amount, 0))}${xlsx === undefined ? '' : `: ${xlsx}`}`);
       });
     });
   refunds
@@ -64,10 +83,11 @@ export function registerRefunds(program: Command): void {
     .option('--date <date>', 'the day the money was paid out')
     .option('--amount <tenge>', 'part of the balance (default: all of it)')
     .option('--ref <reference>', "the payout's payment order number (makes a retry safe whatever the amount)")
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
     .description('record the payout of a positive balance (a refund entry)')
-    .action(async (account: string, options: { date?: string; amount?: string; ref?: string }, cmd: Command) => {
+    .action(async (account: string, options: { date?: string; amount?: string; ref?: string; allowFuture?: boolean }, cmd: Command) => {
       // `refunds` has a --date of its own (today, for the list): after `pay` commander hands it to the parent
-      const date = dateOption(options.date ?? (cmd.parent?.opts() as { date?: string } | undefined)?.date);
+      const date = jobDate(options.date ?? (cmd.parent?.opts() as { date?: string } | undefined)?.date, options);
       const amount = options.amount === undefined ? undefined : amountArg(options.amount, '--amount');
       await withDb(cmd, async (db) => {
         const r = await payRefund(db, account, date, amount, options.ref);
@@ -84,9 +104,10 @@ export function registerRefunds(program: Command): void {
     .argument('<amount>', 'tenge, e.g. "2 500,50"')
     .option('--date <date>', 'value date of the move')
     .option('--ref <reference>', "the request's reference (makes a retry safe)")
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
     .description('move money between accounts (cl. 17.4), e.g. a refund to another account or a payment put right')
-    .action(async (from: string, to: string, amountText: string, options: { date?: string; ref?: string }, cmd: Command) => {
-      const date = dateOption(options.date);
+    .action(async (from: string, to: string, amountText: string, options: { date?: string; ref?: string; allowFuture?: boolean }, cmd: Command) => {
+      const date = jobDate(options.date, options);
       const amount = amountArg(amountText, 'AMOUNT');
       await withDb(cmd, async (db) => {
         const r = await transfer(db, from, to, amount, date, options.ref);

@@ -9,7 +9,7 @@ import { workingCalendar } from '../../config/calendar.js';
 import type { Db } from '../../db/connection.js';
 import { addDays } from '../../domain/dates.js';
 import type { JobResult } from '../../jobs/runner.js';
-import { configOf, dateOption, globals, print, printJson, withDb } from '../context.js';
+import { ALLOW_FUTURE, ALLOW_FUTURE_HELP, configOf, dateOption, globals, jobDate, print, printJson, withDb } from '../context.js';
 import { terminalProgress } from '../progress.js';
 
 /** One summary line for cron (or the counts as JSON). */
@@ -37,8 +37,9 @@ export function registerRunDebit(run: Command): void {
     .description('daily debits of advance accounts, catching up every undecided day (cl. 17)')
     .option('--date <date>', 'the day to run, default today in Asia/Almaty')
     .option('--dry-run', 'print what would be posted; write nothing')
-    .action(async (options: { date?: string; dryRun?: boolean }, cmd: Command) => {
-      const date = dateOption(options.date);
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
+    .action(async (options: { date?: string; dryRun?: boolean; allowFuture?: boolean }, cmd: Command) => {
+      const date = jobDate(options.date, options);
       await withDb(cmd, async (db) => {
         const json = globals(cmd).json;
         const result = await runDebit(db, {
@@ -93,8 +94,9 @@ function dayJob(run: Command, name: string, description: string, job: Job, descr
     .description(description)
     .option('--date <date>', 'the day to run, default today in Asia/Almaty')
     .option('--dry-run', 'compute and report; write nothing')
-    .action(async (options: { date?: string; dryRun?: boolean }, cmd: Command) => {
-      const date = dateOption(options.date);
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
+    .action(async (options: { date?: string; dryRun?: boolean; allowFuture?: boolean }, cmd: Command) => {
+      const date = jobDate(options.date, options);
       await withDb(cmd, async (db) => {
         const terminated: Termination[] = [];
         const result = await job(db, { date, dryRun: options.dryRun, progress: terminalProgress() }, terminated, cmd);
@@ -119,8 +121,9 @@ export function registerRunCollection(run: Command): void {
     .description('debit, penalties, suspend, terminate, in that order, for every day not yet done up to --date, as one job (one writer lock)')
     .option('--date <date>', 'the day to run, default today in Asia/Almaty')
     .option('--dry-run', 'compute and report; write nothing')
-    .action(async (options: { date?: string; dryRun?: boolean }, cmd: Command) => {
-      const date = dateOption(options.date);
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
+    .action(async (options: { date?: string; dryRun?: boolean; allowFuture?: boolean }, cmd: Command) => {
+      const date = jobDate(options.date, options);
       await withDb(cmd, async (db) => {
         const terminated: Termination[] = [];
         const result = await runDay(db, { date, calendar: workingCalendar(configOf(cmd)), dryRun: options.dryRun, progress: terminalProgress(), onTerminated: (t) => terminated.push(t) });
