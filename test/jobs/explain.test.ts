@@ -14,6 +14,8 @@ import { runInvoices } from '../../src/jobs/invoices.js';
 import { importPayments } from '../../src/jobs/payments.js';
 import { runPenalties } from '../../src/jobs/penalties.js';
 import { verify } from '../../src/jobs/verify.js';
+import { writeReconciliationPdf } from '../../src/io/pdf/reconciliation.js';
+import { pdfText } from '../helpers/pdf.js';
 import { addAccount, addTariff, postWithPayments } from '../helpers/db.js';
 import { shippedCalendar, TEST_OPERATOR } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -139,5 +141,21 @@ describe('explain: a terminated account with equipment', () => {
       ['2026-12-12', '2026-12-12', -1_500_000, -1_561_000, '12.12 equipment SN-1 (ONT) not returned by 11.12: charged at its cost (22.10)'],
     ]);
     expect([s.opening, s.closing, s.debt, s.prepayment]).toEqual([0, -1_561_000, 1_561_000, 0]);
+
+    // the PDF: both languages, each line's clause, the closing balance in the operator's favour, both signatures
+    const file = path.join(process.env.ESEP_EXPLAIN_PDF_DIR ?? tempDir(), 'akt-E.pdf');
+    await writeReconciliationPdf(file, explainAccount(db, 'E', { from: '2026-10-01', to: '2026-12-12', today: '2026-12-14' }));
+    const text = await pdfText(file);
+    for (const expected of [
+      'АКТ СВЕРКИ ВЗАИМОРАСЧЁТОВ',
+      'САЛЫСТЫРУ АКТІСІ',
+      '04.12 сторно: бронирование порта, договор расторгнут 04.12 (23.6)',
+      '04.12 портты брондау кері қайтарылды: шарт 04.12 бұзылды (23.6)',
+      'оборудование SN-1 (ONT) не возвращено до 11.12: взыскана его стоимость (22.10)',
+      '15 610,00',
+      'в пользу оператора (ТОО «Мысал Телеком»)',
+      'От абонента',
+      'Оператордан',
+    ]) expect(text).toContain(expected);
   });
 });

@@ -119,7 +119,7 @@ export function ruleText(line: ExplainLine, lang: Lang): string {
     case 'recalc':
       text = {
         en: `${dm(w.day)} ${kind(w.correctedKind)} credited back: service not provided`,
-        ru: `${dm(w.day)} ${kind(w.correctedKind)} возвращена: услуга не оказана`,
+        ru: `${dm(w.day)} возврат: ${kind(w.correctedKind)}, услуга не оказана`,
         kk: `${dm(w.day)} ${kind(w.correctedKind)} қайтарылды: қызмет көрсетілмеді`,
       }[lang];
       break;
@@ -157,21 +157,21 @@ export function ruleText(line: ExplainLine, lang: Lang): string {
     case 'termination_reversal':
       text = {
         en: `${dm(w.day)} ${kind(w.correctedKind)} reversed: terminated on ${dm(w.terminatedOn)}`,
-        ru: `${dm(w.day)} ${kind(w.correctedKind)} сторнирована: договор расторгнут ${dm(w.terminatedOn)}`,
+        ru: `${dm(w.day)} сторно: ${kind(w.correctedKind)}, договор расторгнут ${dm(w.terminatedOn)}`,
         kk: `${dm(w.day)} ${kind(w.correctedKind)} кері қайтарылды: шарт ${dm(w.terminatedOn)} бұзылды`,
       }[lang];
       break;
     case 'termination_credit':
       text = {
         en: `${kind(w.correctedKind)} of the days from ${dm(w.terminatedOn)} credited back: terminated on ${dm(w.terminatedOn)}`,
-        ru: `${kind(w.correctedKind)} за дни с ${dm(w.terminatedOn)} возвращена: договор расторгнут ${dm(w.terminatedOn)}`,
+        ru: `возврат: ${kind(w.correctedKind)} за дни с ${dm(w.terminatedOn)}, договор расторгнут ${dm(w.terminatedOn)}`,
         kk: `${dm(w.terminatedOn)} бастап күндер үшін ${kind(w.correctedKind)} қайтарылды: шарт ${dm(w.terminatedOn)} бұзылды`,
       }[lang];
       break;
     case 'restoration_reversal':
       text = {
         en: `${dm(w.day)} port reservation reversed: service restored by a payment`,
-        ru: `${dm(w.day)} бронирование порта сторнировано: услуги возобновлены после оплаты`,
+        ru: `${dm(w.day)} сторно: бронирование порта, услуги возобновлены после оплаты`,
         kk: `${dm(w.day)} портты брондау кері қайтарылды: төлемнен кейін қызмет қалпына келтірілді`,
       }[lang];
       break;
