@@ -20,6 +20,8 @@ import { registerDebtors } from './commands/debtors.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerSend } from './commands/send.js';
 import { registerOutbox } from './commands/outbox.js';
+import { registerStatus } from './commands/status.js';
+import { registerTariffs } from './commands/tariffs.js';
 import { registerReport } from './commands/report.js';
 import { registerExplain } from './commands/explain.js';
 
@@ -62,6 +64,8 @@ export function buildProgram(): Command {
   registerAdmin(program, account);
   registerSend(program);
   registerOutbox(program);
+  registerStatus(program);
+  registerTariffs(program);
   registerReport(program);
   registerExplain(program);
   for (const cmd of program.commands) applyExitOverride(cmd);

@@ -71,6 +71,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    status: z
+      .object({
+        /** cl. 21.13 gives 24 hours to restore a subscriber who paid: a payment this many days in suspense needs a person. */
+        suspense_days: z.number().int().min(1).max(365).default(3),
+      })
+      .strict()
+      .prefault({}),
     calendar: z
       .object({
         dir: z.string().trim().min(1, 'a folder of YYYY.json files').nullable().default(null),

@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import type { Db } from './connection.js';
 import { BusyError } from '../domain/errors.js';
+import { formatTime } from '../domain/dates.js';
 import { firstDayOf, lastDayOf, nextPeriod, periodOf, type Period } from '../domain/dates.js';
 import { ACTIVE_IN_PERIOD_SQL } from '../domain/invoice.js';
 
@@ -53,7 +54,8 @@ export function startRun(db: Db, job: string, scope: string): RunHandle {
   };
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this host is alive (a lock of a dead one is stale). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -41,6 +41,20 @@ export function transition(state: AccountState, t: Transition): AccountState | n
   }
 }
 
+/**
+ * The status an account had at the end of `day`: its access events up to that day (in the order they
+ * happened) replayed through `transition` from active. A terminated account looked at before its
+ * termination is what it was then.
+ */
+export function stateOn(events: readonly (Transition & { valueDate: string })[], day: string): AccountState {
+  let state: AccountState = { status: 'active', suspendReason: null };
+  for (const e of events) {
+    if (e.valueDate > day) break;
+    state = transition(state, e) ?? state;
+  }
+  return state;
+}
+
 /** cl. 7: in premises the subscriber does not own, only the advance (prepaid) method is allowed. */
 export function methodAllowed(method: Method, premisesOwned: boolean): boolean {
   return premisesOwned || method === 'advance';

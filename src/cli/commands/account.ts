@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { accountStatement, accountView, type AccountView, type SettledItem } from '../../jobs/account-view.js';
+import { accountStatement, accountView, currentAccountView, findAccounts, type AccountView, type FoundAccount, type SettledItem } from '../../jobs/account-view.js';
+import { formatDay } from '../../domain/dates.js';
 import { formatTenge, toTengeString } from '../../domain/money.js';
 import { toExcelCsv } from '../../io/csv.js';
-import { dateOption, globals, print, printJson, requiredDate, withDb } from '../context.js';
+import { globals, lookBackDate, print, printJson, requiredDate, today, warnIfDailyJobsBehind, withDb } from '../context.js';
 import { renderTable } from '../table.js';
 
 function settledJson(i: SettledItem) {
@@ -15,25 +16,28 @@ function settledText(items: readonly SettledItem[]): string {
 
 export function accountJson(v: AccountView) {
   const a = v.account;
+  const s = v.state;
   return {
     account: a.account,
-    status: a.status,
-    suspend_reason: a.suspendReason,
+    status: s.status,
+    suspend_reason: s.suspendReason,
     method: a.method,
     balance: toTengeString(v.balance),
     debt: toTengeString(v.debt),
     penalty_debt: toTengeString(v.penaltyDebt),
     prepayment: toTengeString(v.prepayment),
     overdue_debt: toTengeString(v.overdueDebt),
-    refund_due_on: a.refundDueOn,
-    equipment_return_by: a.equipmentReturnBy,
+    refund_due_on: s.refundDueOn,
+    equipment_return_by: s.equipmentReturnBy,
     as_of: v.asOf,
+    today: v.today,
+    last_entry_on: v.lastEntryOn,
     iin: a.iin,
     name: a.name,
     tariff: a.tariffCode,
     connected_on: a.connectedOn,
-    terminated_on: a.terminatedOn,
-    terminated_by: a.terminatedBy,
+    terminated_on: s.terminatedOn,
+    terminated_by: s.terminatedBy,
     premises_owned: a.premisesOwned,
     address: a.address,
     email: a.email,
@@ -66,25 +70,48 @@ export function accountJson(v: AccountView) {
   };
 }
 
+function foundJson(f: FoundAccount) {
+  const a = f.account;
+  return {
+    account: a.account,
+    name: a.name,
+    iin: a.iin,
+    phone: a.phone,
+    email: a.email,
+    address: a.address,
+    status: a.status,
+    suspend_reason: a.suspendReason,
+    method: a.method,
+    tariff: a.tariffCode,
+    balance: toTengeString(a.balance),
+    matched: f.matched,
+  };
+}
+
 function accountText(v: AccountView): string {
   const a = v.account;
-  const status = a.status === 'suspended' ? `suspended (${a.suspendReason})` : a.status;
+  const s = v.state;
+  const status = s.status === 'suspended' ? `suspended (${s.suspendReason})` : s.status;
+  const asOf =
+    v.asOf === null
+      ? `now, every entry counted${v.lastEntryOn !== null && v.lastEntryOn > v.today ? ` (entries value-dated to ${formatDay(v.lastEntryOn)})` : ''}`
+      : `the end of ${formatDay(v.asOf)}${v.lastEntryOn !== null && v.lastEntryOn > v.asOf ? ' (later entries not counted)' : ''}${a.status !== s.status ? `; now ${a.status}` : ''}`;
   const lines = [
     `Account ${a.account}: ${a.name} (IIN ${a.iin})`,
     `  status      ${status}`,
     `  method      ${a.method}, tariff ${a.tariffCode}`,
-    `  connected   ${a.connectedOn}${a.terminatedOn ? `, terminated ${a.terminatedOn} by ${a.terminatedBy}` : ''}`,
+    `  connected   ${a.connectedOn}${s.terminatedOn ? `, terminated ${s.terminatedOn} by ${s.terminatedBy}` : ''}`,
     `  address     ${a.address}${a.premisesOwned ? '' : ' (premises not owned)'}`,
     `  contact     ${[a.email, a.phone].filter(Boolean).join(', ') || '—'}`,
-    `  as of       ${v.asOf}`,
+    `  as of       ${asOf}`,
     `  balance     ${formatTenge(v.balance)}`,
     `  debt        ${formatTenge(v.debt)}`,
     `  penalties   ${formatTenge(v.penaltyDebt)}`,
     `  prepayment  ${formatTenge(v.prepayment)}`,
     `  overdue     ${formatTenge(v.overdueDebt)} (penalties and invoices past due, D-8)`,
   ];
-  if (a.refundDueOn) lines.push(`  refund due  ${a.refundDueOn}`);
-  if (a.equipmentReturnBy) lines.push(`  equipment back by ${a.equipmentReturnBy}`);
+  if (s.refundDueOn) lines.push(`  refund due  ${s.refundDueOn}`);
+  if (s.equipmentReturnBy) lines.push(`  equipment back by ${s.equipmentReturnBy}`);
   if (v.openInvoices.length > 0) {
     lines.push('', 'Open invoices:');
     lines.push(
@@ -120,14 +147,45 @@ export function registerAccount(program: Command): Command {
   account
     .command('show')
     .argument('<account>')
-    .option('--date <date>', 'as of this day, default today')
+    .option('--date <date>', 'look back: the account at the end of this day (default: as it stands, every entry counted)')
     .description('balance, status, debt, penalty debt, open invoices')
     .action((id: string, options: { date?: string }, cmd: Command) => {
-      const asOf = dateOption(options.date);
+      const asOf = options.date === undefined ? null : lookBackDate(options.date);
+      const now = today();
       withDb(cmd, (db) => {
-        const view = accountView(db, id, asOf);
+        warnIfDailyJobsBehind(db, asOf ?? now);
+        const view = asOf === null ? currentAccountView(db, id, now) : accountView(db, id, asOf);
         if (globals(cmd).json) printJson(accountJson(view));
         else print(accountText(view));
+      });
+    });
+  account
+    .command('find')
+    .argument('<text>', 'an account number, an IIN, a name or part of it, a phone number')
+    .description('find accounts by number, IIN, subscriber name (any case; ө and ӛ alike) or phone (digits only: +7 701 123 45 67 = 87011234567)')
+    .action((text: string, _options: unknown, cmd: Command) => {
+      withDb(cmd, (db) => {
+        const found = findAccounts(db, text);
+        if (globals(cmd).json) {
+          printJson(found.map(foundJson));
+          return;
+        }
+        if (found.length === 0) {
+          print(`no account matches "${text}"`);
+          return;
+        }
+        print(
+          renderTable(found, [
+            { title: 'account', value: (f) => f.account.account },
+            { title: 'name', value: (f) => f.account.name },
+            { title: 'iin', value: (f) => f.account.iin },
+            { title: 'phone', value: (f) => f.account.phone ?? '' },
+            { title: 'status', value: (f) => (f.account.status === 'suspended' ? `suspended (${f.account.suspendReason})` : f.account.status) },
+            { title: 'balance', value: (f) => formatTenge(f.account.balance), align: 'right' },
+            { title: 'address', value: (f) => f.account.address },
+            { title: 'matched', value: (f) => f.matched.join(', ') },
+          ]),
+        );
       });
     });
   account
