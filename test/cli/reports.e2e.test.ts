@@ -1,7 +1,7 @@
 // The reports and the reconciliation statement through the binary: JSON shapes, CSV, xlsx with typed
 // cells, the PDF, and bad input refused with exit 2.
 import path from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { openDatabase } from '../../src/db/connection.js';
@@ -66,8 +66,24 @@ describe('esep report turnover', () => {
     const ws = book.worksheets[0]!;
     const header = (ws.getRow(1).values as unknown[]).slice(1);
     const row = ws.getRow(2).values as unknown[];
+    expect(header[0]).toBe('Дербес шот / Лицевой счёт');
     expect(row[1]).toBe('3001');
-    expect(row[header.indexOf('monthly_fee') + 1]).toBe(5000);
+    expect(row[header.indexOf('Айлық абоненттік төлем / Абонентская плата (месяц)') + 1]).toBe(5000);
+    // a workbook of several sheets: aging and the accounts behind its buckets, amounts as numbers
+    const aging = path.join(dir, 'aging-sheets.xlsx');
+    ok('report', 'aging', '--date', '2026-11-28', '--xlsx', aging);
+    const book2 = new ExcelJS.Workbook();
+    await book2.xlsx.readFile(aging);
+    expect(book2.worksheets.map((w) => w.name)).toEqual(['aging 2026-11-28', 'aging accounts']);
+    const accounts = book2.worksheets[1]!;
+    const titles = (accounts.getRow(1).values as unknown[]).slice(1);
+    const first = accounts.getRow(2).values as unknown[];
+    expect(first[1]).toBe('3001');
+    expect(first[titles.indexOf('1–30 күн / 1–30 дней') + 1]).toBe(5000);
+    expect(first[titles.indexOf('Ең ескі төлем мерзімі / Самый ранний срок оплаты') + 1]).toEqual(new Date(Date.UTC(2026, 10, 25)));
+    // a file in a folder that does not exist: bad usage, exit 2
+    const nowhere = esep(db, 'report', 'turnover', '--period', '2026-10', '--xlsx', path.join(dir, 'no', 'such', 't.xlsx'));
+    expect(nowhere.code).toBe(2);
   });
 
   it('refuses a bad period with exit 2, naming it', () => {
@@ -86,9 +102,6 @@ describe('esep report aging and payments', () => {
     expect(r.accounts.find((a) => a.account === '3001')).toMatchObject({ buckets: { not_due: '0.00', d1_30: '5000.00', d31_60: '0.00', d61_90: '0.00', over_90: '0.00' }, debt: '5000.00', penalties: '75.00', days_overdue: 3 });
     const sum = Object.values(r.totals.buckets).reduce((s, v) => s + Math.round(Number(v) * 100), 0);
     expect(tenge(sum)).toBe(r.totals.debt);
-    const xlsx = path.join(dir, 'aging.xlsx');
-    ok('report', 'aging', '--date', '2026-11-28', '--xlsx', xlsx);
-    expect(existsSync(xlsx)).toBe(true);
   });
 
   it('payments: received by day and file; --to before --from is refused', () => {

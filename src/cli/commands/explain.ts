@@ -55,13 +55,13 @@ export function registerExplain(program: Command): void {
       const sheet: Sheet = {
         name: `explain ${account}`,
         columns: [
-          { header: 'date', key: 'date', type: 'date' },
-          { header: 'to', key: 'to', type: 'date' },
-          { header: 'kind', key: 'kind', type: 'text' },
-          { header: 'amount', key: 'amount', type: 'money' },
-          { header: 'balance', key: 'balance', type: 'money' },
-          { header: 'clause', key: 'clause', type: 'text' },
-          { header: 'rule', key: 'rule', type: 'text' },
+          { key: 'date', type: 'date' },
+          { key: 'to', type: 'date' },
+          { key: 'kind', type: 'text' },
+          { key: 'amount', type: 'amount' },
+          { key: 'balance', type: 'amount' },
+          { key: 'clause', type: 'text' },
+          { key: 'rule', type: 'text' },
         ],
         rows: s.lines.map((l) => ({ date: l.date, to: l.to, kind: l.kind, amount: l.amount, balance: l.balance, clause: l.why.clause, rule: ruleText(l, 'en') })),
       };

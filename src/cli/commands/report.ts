@@ -13,10 +13,10 @@ interface OutputOptions {
   xlsx?: string;
 }
 
-const money = (header: string, key = header): SheetColumn => ({ header, key, type: 'money' });
-const text = (header: string, key = header): SheetColumn => ({ header, key, type: 'text' });
-const int = (header: string, key = header): SheetColumn => ({ header, key, type: 'int' });
-const date = (header: string, key = header): SheetColumn => ({ header, key, type: 'date' });
+const money = (key: string): SheetColumn => ({ key, type: 'amount' });
+const text = (key: string): SheetColumn => ({ key, type: 'text' });
+const int = (key: string): SheetColumn => ({ key, type: 'int' });
+const date = (key: string): SheetColumn => ({ key, type: 'date' });
 const tenge = (v: Tiyn) => toTengeString(v);
 
 /** Prints a report: JSON, CSV of its first sheet, an xlsx of all its sheets, or the tables. */
