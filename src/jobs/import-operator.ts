@@ -5,8 +5,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { inTransaction, type Db } from '../db/connection.js';
 import { journalRun, nowIso } from '../db/journal.js';
-import { saveOperator, type OperatorRow } from '../db/operator.js';
+import { getOperator, saveOperator, type OperatorRow } from '../db/operator.js';
 import { InputError } from '../domain/errors.js';
+import { decodeDetected } from '../io/encoding.js';
+import type { FieldChange } from './import-report.js';
 import { normaliseIban, validationErrorBic, validationErrorBin, validationErrorIban } from '../domain/identifiers.js';
 
 const checked = (check: (s: string) => string | null) => (value: string, ctx: z.RefinementCtx) => {
@@ -70,25 +72,54 @@ export function operatorRow(o: z.output<typeof operatorSchema>): OperatorRow {
 
 export async function readJsonFile(file: string): Promise<unknown> {
   const name = path.basename(file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     throw new InputError([{ file: name, message: `cannot read: ${(error as Error).message}` }]);
   }
+  // the one detector of src/io: UTF-8 or Windows-1251, and UTF-8 damaged by a stray byte refused
+  const { text } = decodeDetected(name, bytes);
   try {
-    return JSON.parse(text.replace(/^\ufeff/, ''));
+    return JSON.parse(text);
   } catch (error) {
     throw new InputError([{ file: name, message: `not valid JSON: ${(error as Error).message}` }]);
   }
 }
 
 export async function importOperator(db: Db, file: string): Promise<OperatorRow> {
+  return (await importOperatorReport(db, file)).operator;
+}
+
+export interface OperatorImport {
+  operator: OperatorRow;
+  /** The settings the file changes (named as in the file), from the stored ones; every field when none was stored. */
+  changes: FieldChange[];
+  /** False at the first import (nothing was stored). */
+  replaces: boolean;
+  dryRun: boolean;
+}
+
+/** The file's name of a stored field: invoicePrefix → invoice_prefix. */
+const fileField = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Imports the operator file, or with `dryRun` only reports what it would change. */
+export async function importOperatorReport(db: Db, file: string, options: { dryRun?: boolean | undefined } = {}): Promise<OperatorImport> {
   const startedAt = nowIso();
   const op = parseOperator(await readJsonFile(file), path.basename(file));
-  inTransaction(db, () => {
-    saveOperator(db, op);
-    journalRun(db, 'import-operator', path.basename(file), startedAt, { saved: 1 });
-  });
-  return op;
+  const stored = getOperator(db);
+  const changes: FieldChange[] = [];
+  for (const key of Object.keys(op) as (keyof OperatorRow)[]) {
+    const from = stored === undefined ? null : String(stored[key]);
+    const to = String(op[key]);
+    if (from !== to) changes.push({ field: fileField(key), from, to });
+  }
+  const dryRun = options.dryRun === true;
+  if (!dryRun) {
+    inTransaction(db, () => {
+      saveOperator(db, op);
+      journalRun(db, 'import-operator', path.basename(file), startedAt, { saved: 1 });
+    });
+  }
+  return { operator: op, changes, replaces: stored !== undefined, dryRun };
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { esep, initWorld } from '../helpers/cli.js';
+import { esep, initWorld, ROOT } from '../helpers/cli.js';
 import { ACCOUNT_HEADER, IIN_A, IIN_B } from '../helpers/fixtures.js';
 import { tempDir, writeText } from '../helpers/tmp.js';
 
@@ -174,5 +174,24 @@ describe('imports that do no harm', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ rows: 1, applied: 1, applied_amount: '5000.00' });
     // 24.11.2026 is the payment's value date
     expect(entries()).toEqual([expect.objectContaining({ value_date: '2026-11-24', kind: 'payment', amount: '5000.00' })]);
+  });
+
+  it('operator: a dry run names each changed setting and writes nothing; a damaged UTF-8 file is refused', () => {
+    const operator = JSON.parse(readFileSync(path.join(ROOT, 'fixtures', 'demo', 'operator.json'), 'utf8')) as Record<string, unknown>;
+    const file = writeText(dir, 'operator.json', JSON.stringify({ ...operator, phone: '+7 727 300 00 01' }));
+    const before = sha(db);
+    const r = esep(db, 'import', 'operator', file, '--dry-run');
+    expect(r.code, r.stderr).toBe(0);
+    expect(sha(db)).toBe(before);
+    expect(r.stdout).toContain('dry run, nothing written: operator: ');
+    expect(r.stdout).toContain(`  change  phone "${String(operator.phone)}" → "+7 727 300 00 01"`);
+    expect(r.stdout.match(/ {2}change/g)).toHaveLength(1);
+
+    const text = Buffer.from(JSON.stringify(operator, null, 2), 'utf8');
+    const at = text.indexOf(Buffer.from('"address"', 'utf8'));
+    const damaged = path.join(dir, 'operator-damaged.json');
+    writeFileSync(damaged, Buffer.concat([text.subarray(0, at), Buffer.from([0xa0]), text.subarray(at)]));
+    const stderr = refused(db, 'import', 'operator', damaged);
+    expect(stderr).toMatch(/operator-damaged\.json, line \d+: byte 0xA0 at byte \d+ of the line/);
   });
 });

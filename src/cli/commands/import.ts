@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { importAccounts } from '../../jobs/import-accounts.js';
-import { importOperator } from '../../jobs/import-operator.js';
+import { importOperatorReport } from '../../jobs/import-operator.js';
 import type { FieldChange, ImportAddition, ImportReport } from '../../jobs/import-report.js';
 import { importTariffsReport } from '../../jobs/import-tariffs.js';
 import { configOf, dateOption, globals, print, printJson, withDb } from '../context.js';
@@ -79,12 +79,19 @@ export function registerImport(program: Command): void {
   imp
     .command('operator')
     .argument('<file>', 'JSON with the operator requisites and settings')
+    .option('--dry-run', 'write nothing: list, field by field, what would change')
     .description("import the operator's requisites (BIN, IBAN, BIC checked) and rule settings")
-    .action(async (file: string, _options: unknown, cmd: Command) => {
+    .action(async (file: string, options: { dryRun?: boolean }, cmd: Command) => {
       await withDb(cmd, async (db) => {
-        const op = await importOperator(db, file);
-        if (globals(cmd).json) printJson(op);
-        else print(`operator: ${op.name}, BIN ${op.bin}, invoices ${op.invoicePrefix}-YYYY-NNNNNN`);
+        const { operator: op, changes, replaces, dryRun } = await importOperatorReport(db, file, { dryRun: options.dryRun });
+        if (globals(cmd).json) {
+          printJson(dryRun ? { dry_run: true, operator: op, changes } : op);
+          return;
+        }
+        const lines = [`${dryRun ? 'dry run, nothing written: ' : ''}operator: ${op.name}, BIN ${op.bin}, invoices ${op.invoicePrefix}-YYYY-NNNNNN`];
+        if (replaces || dryRun) lines.push(...changes.map((c) => `  change  ${changeText(c)}`));
+        if (changes.length === 0) lines.push('  nothing changes');
+        print(lines.join('\n'));
       });
     });
 }
