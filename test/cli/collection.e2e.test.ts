@@ -55,14 +55,14 @@ describe('run day', () => {
     expect(again).toMatchObject({ days: [], already_done: true, done_through: '2026-11-28', counts: {} });
   });
 
-  it('prints the collection agency\u2019s list for Excel, formulas neutralised', () => {
+  it('prints the collection agency\u2019s list as CSV, formulas neutralised, the phone as written', () => {
     const r = esep(db, 'debtors', '--date', '2026-11-28');
     expect(r.code).toBe(0);
-    const [header, line, ...rest] = r.stdout.replace(/^\ufeff/, '').trim().split('\r\n');
-    expect(header).toBe('account;name;iin;status;method;oldest_due_on;days_overdue;overdue_principal;penalty_debt;total_debt;email;phone;address');
-    // 28 Nov is 3 days after 25 Nov; principal 5 000, penalties 75, total 5 075; a cell starting
-    // with = or + (the phone) is prefixed with an apostrophe so that Excel shows it as text
-    expect(line).toBe(`2001;"'=HYPERLINK(""http://x"")";${IIN_A};suspended (debt);credit;2026-11-25;3;5000.00;75.00;5075.00;a@example.kz;'+7 701 000 00 01;addr`);
+    const [header, line, ...rest] = r.stdout.trim().split('\r\n');
+    expect(header).toBe('account,name,iin,status,method,oldest_due_on,days_overdue,overdue_principal,penalty_debt,total_debt,email,phone,address');
+    // 28 Nov is 3 days after 25 Nov; principal 5 000, penalties 75, total 5 075; a name starting
+    // with = is prefixed with an apostrophe; the phone column's +7 is a phone, not a formula
+    expect(line).toBe(`2001,"'=HYPERLINK(""http://x"")",${IIN_A},suspended (debt),credit,2026-11-25,3,5000.00,75.00,5075.00,a@example.kz,+7 701 000 00 01,addr`);
     expect(rest).toEqual([]);
   });
 

@@ -59,7 +59,7 @@ describe('esep core commands', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Opening balance 0,00 ₸');
     const csv = esep(db, 'account', 'statement', '1001', '--from', '2026-11-01', '--to', '2026-11-30', '--csv');
-    expect(csv.stdout.startsWith('\ufeffvalue_date,kind,amount,balance,memo\r\n2026-11-01,opening,,0.00,')).toBe(true);
+    expect(csv.stdout.startsWith('value_date,kind,amount,balance,memo\r\n2026-11-01,opening,,0.00,')).toBe(true);
     const json = esepJson<{ opening: string; closing: string; entries: unknown[] }>(db, 'account', 'statement', '1001', '--from', '2026-11-01', '--to', '2026-11-30');
     expect(json).toMatchObject({ opening: '0.00', closing: '0.00', entries: [] });
   });

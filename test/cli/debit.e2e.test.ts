@@ -114,9 +114,10 @@ describe('run debit through the binary', () => {
     const r = esep(db, 'access', '--since', '2026-11-01');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\r\n');
-    expect(lines[0]).toBe('id,account,date,at,event,reason');
+    expect(lines[0]).toBe('id,account,date,at,event,reason,cause,address');
     expect(lines.length).toBeGreaterThan(1);
-    for (const line of lines.slice(1)) expect(line).toMatch(/^\d+,\d+,2026-11-\d\d,\d{4}-\d\d-\d\dT[\d:.]+Z,(suspend|restore),"?funds: /);
-    expect(esep(db, 'access').code).toBe(2);
+    // the time of recording in Almaty time with its offset; the cause as a code; the address
+    for (const line of lines.slice(1)) expect(line).toMatch(/^\d+,\d+,2026-11-\d\d,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:00,(suspend|restore),"?funds: .*,funds,.+$/);
+    expect(esep(db, 'access', '--since', 'yesterday').code).toBe(2);
   });
 });

@@ -34,7 +34,7 @@ describe('a notice without a demand', () => {
     expect(text).not.toContain('0,00 ₸');
     expect(text).not.toContain('требование об оплате');
     const mailing = readFileSync(path.join(notices, '2026-11-01', 'mailing-2026-11-01.csv'), 'utf8');
-    expect(mailing).toContain('4001;Сейітқали Әсел;a@example.kz;');
-    expect(mailing).toContain(';0.00;0.00;;notice-4001.pdf');
+    expect(mailing).toContain('4001,Сейітқали Әсел,a@example.kz,');
+    expect(mailing).toContain(',0.00,0.00,,notice-4001.pdf');
   });
 });

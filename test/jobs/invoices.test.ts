@@ -275,16 +275,16 @@ describe('run invoices: the PDF and the registry', () => {
     expect(verify(db)).toEqual([{ invariant: 'invoice figures agree with the ledger', account: '2001', detail: 'invoice MT-2026-000001' }]);
   });
 
-  it('the registry opens in Excel with a Russian locale: BOM, semicolons, no formula injection', async () => {
+  it('the registry CSV in the one dialect (no BOM, commas, decimal points), no formula injection', async () => {
     account('3001', IIN_A, '=1+2 Сейтқали', 'credit', 'PLAIN', '2026-01-01');
     account('3002', IIN_B, 'Иванова Мария', 'credit', 'PLAIN', '2026-10-16');
     const result = await run({ period: '2026-10' });
     const csv = readFileSync(result.registry!, 'utf8');
     expect(result.registry).toBe(path.resolve(out, '2026-10', 'registry-2026-10.csv'));
-    expect(csv.startsWith('\ufeffnumber;account;name;iin;period;issued_on;due_on;principal;amount_due;advised_topup;final;file\r\n')).toBe(true);
-    const lines = csv.slice(1).trimEnd().split('\r\n');
-    // 3001: a full October, 5000,00; 3002: 5000 × 16/31 = 2580,65
-    expect(lines[1]).toBe(`MT-2026-000001;3001;'=1+2 Сейтқали;${IIN_A};2026-10;2026-11-01;2026-11-25;5000,00;5000,00;;no;MT-2026-000001.pdf`);
-    expect(lines[2]).toBe(`MT-2026-000002;3002;Иванова Мария;${IIN_B};2026-10;2026-11-01;2026-11-25;2580,65;2580,65;;no;MT-2026-000002.pdf`);
+    expect(csv.startsWith('number,account,name,iin,period,issued_on,due_on,principal,amount_due,advised_topup,final,file\r\n')).toBe(true);
+    const lines = csv.trimEnd().split('\r\n');
+    // 3001: a full October, 5000.00; 3002: 5000 × 16/31 = 2580.65
+    expect(lines[1]).toBe(`MT-2026-000001,3001,'=1+2 Сейтқали,${IIN_A},2026-10,2026-11-01,2026-11-25,5000.00,5000.00,,no,MT-2026-000001.pdf`);
+    expect(lines[2]).toBe(`MT-2026-000002,3002,Иванова Мария,${IIN_B},2026-10,2026-11-01,2026-11-25,2580.65,2580.65,,no,MT-2026-000002.pdf`);
   });
 });

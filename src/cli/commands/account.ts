@@ -2,9 +2,42 @@ import type { Command } from 'commander';
 import { accountStatement, accountView, currentAccountView, findAccounts, type AccountView, type FoundAccount, type SettledItem } from '../../jobs/account-view.js';
 import { formatDay } from '../../domain/dates.js';
 import { formatTenge, toTengeString } from '../../domain/money.js';
-import { toExcelCsv } from '../../io/csv.js';
-import { globals, lookBackDate, print, printJson, requiredDate, today, warnIfDailyJobsBehind, withDb } from '../context.js';
+import { listCsv } from '../../io/csv.js';
+import { column, type ListSpec } from '../../io/list.js';
+import { writeXlsx, xlsxTarget } from '../../io/xlsx.js';
+import { firstDayOf, periodOf, type IsoDate } from '../../domain/dates.js';
+import type { Tiyn } from '../../domain/money.js';
+import type { Statement } from '../../jobs/account-view.js';
+import { dateOption, globals, lookBackDate, print, printJson, today, warnIfDailyJobsBehind, withDb } from '../context.js';
 import { renderTable } from '../table.js';
+
+/** A line of the statement as a list: the opening balance, each entry, the closing balance. */
+interface StatementListRow {
+  valueDate: IsoDate;
+  kind: string;
+  amount: Tiyn | null;
+  balance: Tiyn;
+  memo: string | null;
+}
+
+export const STATEMENT_LIST: ListSpec<StatementListRow> = {
+  sheet: 'Шот үзіндісі - Выписка',
+  columns: [
+    column('value_date', 'Күні', 'Дата', 'date', (r) => r.valueDate),
+    column('kind', 'Түрі', 'Вид', 'text', (r) => r.kind, 18),
+    column('amount', 'Сома', 'Сумма', 'amount', (r) => r.amount),
+    column('balance', 'Сальдо', 'Сальдо', 'amount', (r) => r.balance),
+    column('memo', 'Түсініктеме', 'Комментарий', 'text', (r) => r.memo, 50),
+  ],
+};
+
+function statementRows(s: Statement): StatementListRow[] {
+  return [
+    { valueDate: s.from, kind: 'opening', amount: null, balance: s.opening, memo: null },
+    ...s.lines.map(({ entry, running }) => ({ valueDate: entry.valueDate, kind: entry.kind, amount: entry.amount, balance: running, memo: entry.memo })),
+    { valueDate: s.to, kind: 'closing', amount: null, balance: s.closing, memo: null },
+  ];
+}
 
 function settledJson(i: SettledItem) {
   return { entry_id: i.entryId, kind: i.kind, value_date: i.valueDate, amount: toTengeString(i.amount) };
@@ -191,15 +224,18 @@ export function registerAccount(program: Command): Command {
   account
     .command('statement')
     .argument('<account>')
-    .requiredOption('--from <date>', 'first value date')
-    .requiredOption('--to <date>', 'last value date')
-    .option('--csv', 'CSV for Excel instead of a table')
-    .description('every ledger entry of the period with a running balance')
-    .action((id: string, options: { from: string; to: string; csv?: boolean }, cmd: Command) => {
-      const from = requiredDate(options.from, '--from');
-      const to = requiredDate(options.to, '--to');
-      withDb(cmd, (db) => {
+    .option('--from <date>', 'first value date (default: the first day of the month of --to)')
+    .option('--to <date>', 'last value date (default: today)')
+    .option('--csv', 'CSV for scripts instead of a table')
+    .option('--xlsx <file>', 'write the statement as an Excel workbook (typed cells, header in Kazakh and Russian)')
+    .description('every ledger entry of the period (default: this month to today) with a running balance')
+    .action(async (id: string, options: { from?: string; to?: string; csv?: boolean; xlsx?: string }, cmd: Command) => {
+      const to = options.to === undefined ? today() : dateOption(options.to, '--to');
+      const from = options.from === undefined ? firstDayOf(periodOf(to)) : dateOption(options.from, '--from');
+      const xlsx = options.xlsx === undefined ? undefined : xlsxTarget(options.xlsx);
+      await withDb(cmd, async (db) => {
         const s = accountStatement(db, id, from, to);
+        if (xlsx !== undefined) await writeXlsx(xlsx, STATEMENT_LIST, statementRows(s));
         if (globals(cmd).json) {
           printJson({
             account: s.account.account,
@@ -218,16 +254,7 @@ export function registerAccount(program: Command): Command {
             })),
           });
         } else if (options.csv) {
-          process.stdout.write(
-            toExcelCsv(
-              ['value_date', 'kind', 'amount', 'balance', 'memo'],
-              [
-                [s.from, 'opening', '', toTengeString(s.opening), ''],
-                ...s.lines.map(({ entry, running }) => [entry.valueDate, entry.kind, toTengeString(entry.amount), toTengeString(running), entry.memo ?? '']),
-                [s.to, 'closing', '', toTengeString(s.closing), ''],
-              ],
-            ),
-          );
+          process.stdout.write(listCsv(STATEMENT_LIST, statementRows(s)));
         } else {
           print(`Statement of account ${s.account.account} (${s.account.name}), ${s.from} to ${s.to}`);
           print(`Opening balance ${formatTenge(s.opening)}`);
@@ -246,6 +273,7 @@ export function registerAccount(program: Command): Command {
             for (const l of paid) print(`  ${l.entry.valueDate} ${l.entry.kind} ${formatTenge(l.entry.amount)}: ${settledText(l.settled!)}`);
           }
           print(`Closing balance ${formatTenge(s.closing)}`);
+          if (xlsx !== undefined) print(`written: ${xlsx}`);
         }
       });
     });

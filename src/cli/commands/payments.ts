@@ -6,6 +6,24 @@ import { statementFormats } from '../../io/statements/index.js';
 import { configOf, dateOption, globals, positiveInt, print, printJson, withDb } from '../context.js';
 import { terminalProgress } from '../progress.js';
 import { renderTable } from '../table.js';
+import { column, type ListSpec } from '../../io/list.js';
+import { writeXlsx, xlsxTarget } from '../../io/xlsx.js';
+
+/** The suspense list for Excel (`payments unmatched --xlsx FILE`). */
+export const UNMATCHED_LIST: ListSpec<PaymentRow> = {
+  sheet: 'Анықталмаған - Невыясненные',
+  columns: [
+    column('id', 'Төлем №', 'Платёж №', 'int', (p) => p.id),
+    column('value_date', 'Валюталау күні', 'Дата валютирования', 'date', (p) => p.valueDate),
+    column('amount', 'Сома', 'Сумма', 'amount', (p) => p.amount),
+    column('bank_ref', 'Банк анықтамасы', 'Референс банка', 'text', (p) => p.bankRef),
+    column('payer_name', 'Төлеуші', 'Плательщик', 'text', (p) => p.payerName, 30),
+    column('payer_iin', 'Төлеушінің ЖСН', 'ИИН плательщика', 'text', (p) => p.payerIin, 14),
+    column('purpose', 'Төлем мақсаты', 'Назначение платежа', 'text', (p) => p.purpose, 40),
+    column('file', 'Файл', 'Файл', 'text', (p) => p.file, 24),
+    column('line', 'Жол', 'Строка', 'int', (p) => p.line),
+  ],
+};
 
 function summaryJson(s: PaymentImportSummary) {
   return {
@@ -94,9 +112,12 @@ export function registerPayments(program: Command): void {
   payments
     .command('unmatched')
     .description('payments waiting in suspense for an accountant to assign them')
-    .action((_options: unknown, cmd: Command) => {
-      withDb(cmd, (db) => {
+    .option('--xlsx <file>', 'write the list as an Excel workbook (typed cells, header in Kazakh and Russian)')
+    .action(async (options: { xlsx?: string }, cmd: Command) => {
+      const xlsx = options.xlsx === undefined ? undefined : xlsxTarget(options.xlsx);
+      await withDb(cmd, async (db) => {
         const rows = unmatchedPayments(db);
+        if (xlsx !== undefined) await writeXlsx(xlsx, UNMATCHED_LIST, rows);
         if (globals(cmd).json) {
           printJson(rows.map(paymentJson));
           return;
@@ -109,6 +130,7 @@ export function registerPayments(program: Command): void {
         }
         const reversals = reversalPayments(db).length;
         if (reversals > 0) print(`${reversals} bank reversal(s) not applied: esep payments reversals`);
+        if (xlsx !== undefined) print(`written: ${xlsx}`);
       });
     });
   payments
