@@ -65,8 +65,8 @@ describe('termination notices (cl. 23.8)', () => {
     expect(text).toMatch(/Оборудование необходимо вернуть до 05\.01\.2027/);
     const mailing = readFileSync(path.join(notices, '2026-12-26', 'mailing-2026-12-26.csv'), 'utf8');
     expect(mailing).toBe(
-      '\ufeffaccount;name;email;phone;address;debt;penalty_debt;equipment_return_by;notice\r\n' +
-        "3001;Өтегенов Ғалымжан;g@example.kz;'+7 701 000 00 02;г. Алматы, ул. Төле би, 1;14032.26;0.00;2027-01-05;notice-3001.pdf\r\n",
+      'account,name,email,phone,address,debt,penalty_debt,equipment_return_by,notice\r\n' +
+        '3001,Өтегенов Ғалымжан,g@example.kz,+7 701 000 00 02,"г. Алматы, ул. Төле би, 1",14032.26,0.00,2027-01-05,notice-3001.pdf\r\n',
     );
   });
 
