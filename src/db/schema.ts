@@ -256,9 +256,12 @@ export const invoices = sqliteTable(
   'invoices',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    /** `{prefix}-{YYYY}-{seq:06}`, gapless per year. */
+    /** `{prefix}-{YYYY}-{seq:06}` (invoiceNumber): made from the three columns below, never read back. */
     number: text('number').notNull(),
+    /** The operator's invoice prefix when the invoice was issued: each prefix is its own series. */
+    prefix: text('prefix').notNull().default(''),
     year: integer('year').notNull(),
+    /** Gapless per prefix and year, from 1 (docs/invoices.md). */
     seq: integer('seq').notNull(),
     account: text('account')
       .notNull()
@@ -287,7 +290,7 @@ export const invoices = sqliteTable(
   },
   (t) => [
     uniqueIndex('invoices_number').on(t.number),
-    uniqueIndex('invoices_year_seq').on(t.year, t.seq),
+    uniqueIndex('invoices_prefix_year_seq').on(t.prefix, t.year, t.seq),
     uniqueIndex('invoices_account_period').on(t.account, t.period),
   ],
 );
