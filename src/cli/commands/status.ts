@@ -80,7 +80,7 @@ function statusText(r: StatusReport): string {
   lines.push(
     `running       ${r.running.length === 0 ? 'nothing' : r.running.map((l) => `${l.job} since ${formatTime(l.acquiredAt)} (pid ${l.pid} on ${l.host})`).join('; ')}`,
   );
-  lines.push(`failed runs   ${r.failedRuns.length === 0 ? 'none' : ''}`);
+  lines.push(`failed runs   ${r.failedRuns.length === 0 ? 'none' : `${r.failedRuns.length}, not completed since:`}`);
   for (const f of r.failedRuns) {
     lines.push(`  ${f.job} ${f.scope}: ${f.outcome} ${formatTime(f.finishedAt ?? f.startedAt)}${f.message ? `: ${f.message}` : ''}`);
   }

@@ -41,6 +41,7 @@ function note(t: TariffListing, day: string): string {
   } else if (t.discontinuedOn !== null) {
     notes.push(`to be discontinued ${formatDay(t.discontinuedOn)}, successor ${t.successorCode ?? '—'}`);
   }
+  if (t.price !== null && t.price.thirdPartyFee > 0) notes.push(`with ${t.price.thirdPartyName ?? 'a third-party service'} ${formatTenge(t.price.thirdPartyFee)} a month (cl. 23.10)`);
   if (t.next !== null) notes.push(`from ${formatDay(t.next.effectiveFrom)}: ${formatTenge(t.next.monthlyFee)} a month`);
   if (t.price === null) notes.push('no price in force yet');
   return notes.join('; ');
