@@ -194,4 +194,19 @@ describe('imports that do no harm', () => {
     const stderr = refused(db, 'import', 'operator', damaged);
     expect(stderr).toMatch(/operator-damaged\.json, line \d+: byte 0xA0 at byte \d+ of the line/);
   });
+
+  it('a payment CSV with a stray byte is refused by the same detector; a bad window setting is named', () => {
+    const text = Buffer.from(`bank_ref,value_date,amount,account,payer_iin,payer_name,purpose\nR-9,24.11.2026,100,1001,${IIN_A},Нұрланов Ерлан,Оплата\n`, 'utf8');
+    const at = text.indexOf(Buffer.from('Оплата', 'utf8'));
+    const file = path.join(dir, 'statement-stray.csv');
+    writeFileSync(file, Buffer.concat([text.subarray(0, at), Buffer.from([0xff]), text.subarray(at)]));
+    const r = esep(db, 'payments', 'import', file, '--date', '2026-11-25');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/statement-stray\.csv, line 2: byte 0xFF at byte \d+ of the line/);
+
+    const config = writeText(dir, 'bad.config.json', JSON.stringify({ imports: { connected_on_days_back: -1, value_date_days: 3 } }));
+    const stderr = refused(db, '--config', config, 'import', 'accounts', writeText(dir, 'a.csv', ACCOUNTS), '--date', '2026-11-25');
+    expect(stderr).toContain('imports.connected_on_days_back');
+    expect(stderr).toContain('imports.value_date_days: unknown setting');
+  });
 });
