@@ -85,9 +85,11 @@ async function runPool(file, out) {
 
 /** The invoices of P as the renderer takes them, built by hand from the database (the first `limit`). */
 async function documents(db, limit) {
-  const { getOperator } = await load('db/operator.js');
-  const { invoiceFigures } = await load('domain/invoice.js');
+  const { getOperator, paymentChannelsOf, vatSettings } = await load('db/operator.js');
+  const { amountToPay, invoiceFigures } = await load('domain/invoice.js');
+  const { vatByRate } = await load('domain/vat.js');
   const op = getOperator(db);
+  const vat = vatSettings(db);
   const rows = db.sqlite.prepare(
     `SELECT i.number, i.account, i.period, i.issued_on AS issuedOn, i.due_on AS dueOn, i.ledger_through AS through, s.name, s.iin, a.address, t.name AS tariff
        FROM invoices i JOIN accounts a ON a.account = i.account JOIN subscribers s ON s.iin = a.iin JOIN tariffs t ON t.code = a.tariff_code
@@ -103,6 +105,10 @@ async function documents(db, limit) {
       subscriber: { name: r.name, iin: r.iin }, account: r.account, address: r.address, tariff: r.tariff,
       openingBalance: f.openingBalance, closingBalance: f.closingBalance, principal: f.principal, payments: f.payments, penalties: f.penalties,
       amountDue: f.amountDue, advisedTopup: f.advisedTopup, nextMonthCost: 0, lines: f.lines, paymentLines: f.paymentLines, penaltyLines: f.penaltyLines,
+      toPay: amountToPay(f, 'credit', false, r.dueOn, 0),
+      state: { status: 'active', suspendReason: null, since: null, restoreWith: null, terminatedBy: null, refundDueOn: null, equipment: [], equipmentReturnBy: null },
+      vat: vatByRate(entries.all(r.account, '2026-10-31', r.through).filter((e) => e.valueDate >= '2026-10-01'), vat),
+      penaltyDetails: [], paymentChannels: paymentChannelsOf(op),
     });
   }
   return out;

@@ -1,7 +1,9 @@
-// The operator's requisites and rule settings (one row), and the versions of its penalty settings.
+// The operator's requisites and rule settings (one row), and the versions of its penalty settings
+// and of its VAT rate (D-13).
 import type { Db } from './connection.js';
-import { addDays, type IsoDate } from '../domain/dates.js';
+import { addDays, lastDayOf, type IsoDate, type Period } from '../domain/dates.js';
 import { DEFAULT_PENALTY_RULES, type PenaltyRuleVersion } from '../domain/penalty.js';
+import { DEFAULT_VAT_RATES, vatRateOn, type VatRateVersion, type VatSettings } from '../domain/vat.js';
 import { ALWAYS } from './tariffs.js';
 
 export interface OperatorRow {
@@ -20,32 +22,107 @@ export interface OperatorRow {
   penaltyRate: string;
   penaltyCapDays: number;
   graceDays: number;
+  /** D-13: the VAT rate versions as the settings give them: canonical JSON of `[{"from","rate"}]` (vatRatesJson). */
+  vatRates: string;
+  /** D-13: 1 when penalties are VAT turnover (default 0). */
+  vatOnPenalties: number;
+  /** How to pay (bank transfer, Kaspi, terminals): JSON array of texts (paymentChannelsJson). */
+  paymentChannels: string;
+}
+
+/** An operator to save: the VAT and payment settings may be left out (their defaults). */
+export type OperatorInput = Omit<OperatorRow, 'vatRates' | 'vatOnPenalties' | 'paymentChannels'> & Partial<Pick<OperatorRow, 'vatRates' | 'vatOnPenalties' | 'paymentChannels'>>;
+
+/** The stored form of rate versions: sorted by date, `{"from","rate"}`; the same versions give the same text. */
+export function vatRatesJson(versions: readonly VatRateVersion[]): string {
+  const sorted = [...versions].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0));
+  return JSON.stringify(sorted.map((v) => ({ from: v.effectiveFrom, rate: v.rate })));
+}
+
+export function parseVatRatesJson(text: string): VatRateVersion[] {
+  return (JSON.parse(text) as { from: IsoDate; rate: string | null }[]).map((v) => ({ effectiveFrom: v.from, rate: v.rate }));
+}
+
+export const DEFAULT_VAT_RATES_JSON = vatRatesJson(DEFAULT_VAT_RATES);
+
+export function paymentChannelsJson(channels: readonly string[]): string {
+  return JSON.stringify(channels);
+}
+
+/** The payment channels of the operator, as texts. */
+export function paymentChannelsOf(op: Pick<OperatorRow, 'paymentChannels'>): string[] {
+  return JSON.parse(op.paymentChannels) as string[];
 }
 
 export function getOperator(db: Db): OperatorRow | undefined {
   return db.sqlite
     .prepare(
       `SELECT name, bin, iban, bank, bic, kbe, knp, address, phone, site, email, invoice_prefix AS invoicePrefix,
-         penalty_rate AS penaltyRate, penalty_cap_days AS penaltyCapDays, grace_days AS graceDays FROM operator WHERE id = 1`,
+         penalty_rate AS penaltyRate, penalty_cap_days AS penaltyCapDays, grace_days AS graceDays, vat_rates AS vatRates,
+         vat_on_penalties AS vatOnPenalties, payment_channels AS paymentChannels FROM operator WHERE id = 1`,
     )
     .get() as OperatorRow | undefined;
 }
 
-export function saveOperator(db: Db, op: OperatorRow): void {
+export function saveOperator(db: Db, input: OperatorInput): void {
+  const op: OperatorRow = {
+    ...input,
+    vatRates: input.vatRates ?? DEFAULT_VAT_RATES_JSON,
+    vatOnPenalties: input.vatOnPenalties ?? 0,
+    paymentChannels: input.paymentChannels ?? '[]',
+  };
   db.sqlite
     .prepare(
       `INSERT INTO operator (id, name, bin, iban, bank, bic, kbe, knp, address, phone, site, email, invoice_prefix,
-         penalty_rate, penalty_cap_days, grace_days)
+         penalty_rate, penalty_cap_days, grace_days, vat_rates, vat_on_penalties, payment_channels)
        VALUES (1, @name, @bin, @iban, @bank, @bic, @kbe, @knp, @address, @phone, @site, @email, @invoicePrefix,
-         @penaltyRate, @penaltyCapDays, @graceDays)
+         @penaltyRate, @penaltyCapDays, @graceDays, @vatRates, @vatOnPenalties, @paymentChannels)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, bin = excluded.bin, iban = excluded.iban, bank = excluded.bank,
          bic = excluded.bic, kbe = excluded.kbe, knp = excluded.knp, address = excluded.address, phone = excluded.phone,
          site = excluded.site, email = excluded.email, invoice_prefix = excluded.invoice_prefix,
          penalty_rate = excluded.penalty_rate, penalty_cap_days = excluded.penalty_cap_days, grace_days = excluded.grace_days,
+         vat_rates = excluded.vat_rates, vat_on_penalties = excluded.vat_on_penalties, payment_channels = excluded.payment_channels,
          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
     )
     .run(op);
   recordPenaltyRules(db, op.penaltyRate, op.penaltyCapDays);
+  recordVatRates(db, parseVatRatesJson(op.vatRates));
+}
+
+/** The VAT rate versions in force, oldest first (D-13). */
+export function vatRateVersions(db: Db): VatRateVersion[] {
+  return db.sqlite.prepare(`SELECT effective_from AS effectiveFrom, rate FROM vat_rates ORDER BY effective_from`).all() as VatRateVersion[];
+}
+
+/** What the VAT rule reads: the versions in force and the operator's penalty setting. */
+export function vatSettings(db: Db): VatSettings {
+  const row = db.sqlite.prepare(`SELECT vat_on_penalties AS v FROM operator WHERE id = 1`).get() as { v: number } | undefined;
+  return { rates: vatRateVersions(db), penaltiesTaxable: row?.v === 1 };
+}
+
+/**
+ * Makes `wanted` the VAT rate versions from the first day not yet invoiced (the day after the last
+ * day of the latest period that has an invoice; from the beginning when none has), leaving the days
+ * already invoiced under the rates their invoices state (D-13, like the penalty settings). Nothing
+ * is written when the versions in force from that day already agree.
+ */
+function recordVatRates(db: Db, wanted: readonly VatRateVersion[]): void {
+  const latest = (db.sqlite.prepare(`SELECT MAX(period) AS period FROM invoices`).get() as { period: Period | null }).period;
+  const from = latest === null ? ALWAYS : addDays(lastDayOf(latest), 1);
+  const rateOn = vatRateOn(wanted);
+  const next: VatRateVersion[] = [{ effectiveFrom: from, rate: rateOn(from) }, ...wanted.filter((v) => v.effectiveFrom > from)];
+  const current = vatRateVersions(db);
+  const before = current.filter((v) => v.effectiveFrom < from);
+  const currentOn = vatRateOn(current);
+  const same =
+    current.filter((v) => v.effectiveFrom > from).map((v) => `${v.effectiveFrom}=${v.rate}`).join() ===
+      next.slice(1).map((v) => `${v.effectiveFrom}=${v.rate}`).join() && current.length > 0 && currentOn(from) === next[0]!.rate;
+  if (same) return;
+  // the version in force at `from` is written only where it changes something
+  const keepFirst = before.length === 0 || vatRateOn(before)(from) !== next[0]!.rate;
+  db.sqlite.prepare(`DELETE FROM vat_rates WHERE effective_from >= ?`).run(from);
+  const insert = db.sqlite.prepare(`INSERT INTO vat_rates (effective_from, rate) VALUES (?, ?)`);
+  for (const [i, v] of next.entries()) if (i > 0 || keepFirst) insert.run(v.effectiveFrom, v.rate);
 }
 
 /** The versions of the penalty settings, oldest first. */

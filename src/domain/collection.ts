@@ -1,6 +1,6 @@
 // Suspension for debt and termination by the operator (cl. 23.5, 23.6, 22.10; D-5).
 import { addDays, addMonths, nextPeriod, type IsoDate, type Period } from './dates.js';
-import { invoicePeriodOf, type Entry, type EntryKind } from './entries.js';
+import { invoicePeriodOf, KINDS, type Entry, type EntryKind } from './entries.js';
 import { allocate, Allocator, replayOrder } from './allocation.js';
 import { unpaidByInvoice, unpaidPrincipalAtStart, type PenaltyInvoice } from './penalty.js';
 import type { Tiyn } from './money.js';
@@ -89,7 +89,7 @@ export function fundsSuspensionExpires(suspendedSince: IsoDate): IsoDate {
 
 /** One line of the debt demand (cl. 23.8): an invoice's unpaid principal, a charge not invoiced yet, or an invoice's unpaid penalties. */
 export type DemandLine =
-  | { what: 'invoice'; invoiceId: number; period: Period; amount: Tiyn }
+  | { what: 'invoice'; invoiceId: number; period: Period; amount: Tiyn; /** What is unpaid of it by kind, in the order of the invoice's lines. */ kinds: { kind: EntryKind; amount: Tiyn }[] }
   | { what: 'uninvoiced'; period: Period; kind: EntryKind; amount: Tiyn }
   | { what: 'penalties'; invoiceId: number | null; amount: Tiyn };
 
@@ -112,6 +112,7 @@ export function debtDemand(entries: readonly (Entry & { invoiceId?: number | nul
   const { unpaid } = allocate(upToDay);
   const invoiced = new Map(invoices.map((i) => [i.period, i] as const));
   const byInvoice = new Map<number, Tiyn>();
+  const kindsOf = new Map<number, Map<EntryKind, Tiyn>>();
   const uninvoiced = new Map<string, { period: Period; kind: EntryKind; amount: Tiyn }>();
   const penaltiesOf = new Map<number | null, Tiyn>();
   for (const e of upToDay) {
@@ -124,8 +125,12 @@ export function debtDemand(entries: readonly (Entry & { invoiceId?: number | nul
     }
     const period = invoicePeriodOf(e);
     const inv = invoiced.get(period);
-    if (inv) byInvoice.set(inv.id, (byInvoice.get(inv.id) ?? 0) + left);
-    else {
+    if (inv) {
+      byInvoice.set(inv.id, (byInvoice.get(inv.id) ?? 0) + left);
+      const kinds = kindsOf.get(inv.id) ?? new Map<EntryKind, Tiyn>();
+      kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + left);
+      kindsOf.set(inv.id, kinds);
+    } else {
       const k = `${period}|${e.kind}`;
       const line = uninvoiced.get(k) ?? { period, kind: e.kind, amount: 0 };
       line.amount += left;
@@ -135,7 +140,11 @@ export function debtDemand(entries: readonly (Entry & { invoiceId?: number | nul
   const lines: DemandLine[] = [];
   for (const inv of [...invoices].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0))) {
     const amount = byInvoice.get(inv.id);
-    if (amount) lines.push({ what: 'invoice', invoiceId: inv.id, period: inv.period, amount });
+    const kinds = [...(kindsOf.get(inv.id) ?? new Map<EntryKind, Tiyn>())]
+      .filter(([, v]) => v !== 0)
+      .sort(([a], [b]) => (KINDS[a].line ?? 99) - (KINDS[b].line ?? 99))
+      .map(([kind, v]) => ({ kind, amount: v }));
+    if (amount) lines.push({ what: 'invoice', invoiceId: inv.id, period: inv.period, amount, kinds });
   }
   for (const l of [...uninvoiced.values()].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : a.kind < b.kind ? -1 : 1))) lines.push({ what: 'uninvoiced', ...l });
   let penalties = 0;

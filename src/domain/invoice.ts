@@ -6,6 +6,10 @@ import { addDays, daysInMonth, eachDay, firstDayOf, lastDayOf, maxDate, minDate,
 import { DAILY_KINDS, ENTRY_KINDS, INVOICE_LINE_ORDER, invoicePeriodOf, KINDS, leftToCorrect, MONEY_KINDS, type Entry, type EntryKind, type ServiceSpan } from './entries.js';
 import { installationKey, monthEndCorrectionKey, monthlyFeeKey, thirdPartyKey } from './keys.js';
 import { mulDivRound, type Tiyn } from './money.js';
+import { transition, type AccessCause, type AccountState } from './accounts.js';
+import { overdueOn } from './collection.js';
+import { restores } from './daily-fee.js';
+import { unpaidPrincipalAtStart, type PenaltyInvoice, type PenaltyRulesOn } from './penalty.js';
 
 export type Method = 'advance' | 'credit';
 
@@ -299,7 +303,18 @@ export interface InvoiceLine {
   amount: Tiyn;
   /** A bundle item's third-party service name, when there is one. */
   memo: string | null;
+  /** The tariff's price the line was charged at (a monthly fee and the daily fees it is spread into: per month; a port reservation: per day); null when the amount is the price. */
+  price?: LinePrice | null;
 }
+
+/** A tariff price as an invoice line states it. */
+export interface LinePrice {
+  amount: Tiyn;
+  per: 'month' | 'day';
+}
+
+/** The price in force for a kind's charge on a day (the caller reads the tariff's versions); null when the kind has no tariff price. */
+export type LinePriceOn = (kind: EntryKind, day: IsoDate) => LinePrice | null;
 
 export interface InvoiceFigures {
   /** Balance before P (positive = prepayment, negative = debt). */
@@ -332,6 +347,8 @@ export interface InvoiceFacts {
   entries: readonly LedgerFact[];
   /** Advance accounts: what the next month will cost (monthCost of P+1). */
   nextMonthCost: Tiyn;
+  /** The price each line was charged at (lines only; the figures do not depend on it). */
+  linePrice?: LinePriceOn;
 }
 
 /** Lines by kind in the order a subscriber reads them (domain/entries.ts): installation (cl. 18: before any fee), fees, other charges, credits. */
@@ -343,22 +360,27 @@ function byKindThenDate(a: InvoiceLine, b: InvoiceLine): number {
   return a.from < b.from ? -1 : a.from > b.from ? 1 : 0;
 }
 
-/** Daily kinds in one line per kind: net amount, first and last date, days with a net charge. */
-function summarise(entries: readonly LedgerFact[]): InvoiceLine[] {
-  const byKind = new Map<EntryKind, Map<IsoDate, Tiyn>>();
+/**
+ * Daily kinds in one line per kind and price: net amount, first and last date, days with a net
+ * charge (a price change inside the period makes a line per price, each with its own days).
+ */
+function summarise(entries: readonly LedgerFact[], linePrice?: LinePriceOn): InvoiceLine[] {
+  const byKind = new Map<string, { kind: EntryKind; price: LinePrice | null; days: Map<IsoDate, Tiyn> }>();
   for (const e of entries) {
-    const days = byKind.get(e.kind) ?? new Map<IsoDate, Tiyn>();
-    days.set(e.valueDate, (days.get(e.valueDate) ?? 0) + e.amount);
-    byKind.set(e.kind, days);
+    const price = linePrice ? linePrice(e.kind, e.valueDate) : null;
+    const k = price ? `${e.kind}|${price.amount}|${price.per}` : e.kind;
+    let g = byKind.get(k);
+    if (!g) byKind.set(k, (g = { kind: e.kind, price, days: new Map<IsoDate, Tiyn>() }));
+    g.days.set(e.valueDate, (g.days.get(e.valueDate) ?? 0) + e.amount);
   }
   const out: InvoiceLine[] = [];
-  for (const [kind, days] of byKind) {
+  for (const { kind, price, days } of byKind.values()) {
     const charged = [...days.entries()].filter(([, net]) => net !== 0).map(([d]) => d).sort();
     const amount = [...days.values()].reduce((s, v) => s + v, 0);
     if (amount === 0 && charged.length === 0) continue;
     const first = charged[0] ?? [...days.keys()].sort()[0]!;
     const last = charged[charged.length - 1] ?? first;
-    out.push({ kind, from: first, to: last, days: charged.length, amount, memo: null });
+    out.push({ kind, from: first, to: last, days: charged.length, amount, memo: null, ...(linePrice ? { price } : {}) });
   }
   return out;
 }
@@ -388,12 +410,13 @@ export function invoiceFigures(f: InvoiceFacts): InvoiceFigures {
   const single = (e: LedgerFact): InvoiceLine => {
     // A prorated charge shows the days it covers (its span).
     const span = e.span;
+    const price = f.linePrice ? { price: f.linePrice(e.kind, span ? span.from : e.valueDate) } : {};
     return span
-      ? { kind: e.kind, from: span.from, to: span.to, days: span.days, amount: e.amount, memo: span.name ?? null }
-      : { kind: e.kind, from: e.valueDate, to: e.valueDate, days: null, amount: e.amount, memo: null };
+      ? { kind: e.kind, from: span.from, to: span.to, days: span.days, amount: e.amount, memo: span.name ?? null, ...price }
+      : { kind: e.kind, from: e.valueDate, to: e.valueDate, days: null, amount: e.amount, memo: null, ...price };
   };
   const service = inPeriod.filter((e) => !MONEY_KINDS.has(e.kind) && e.kind !== 'penalty');
-  const lines = [...summarise(service.filter((e) => DAILY_KINDS.has(e.kind))), ...service.filter((e) => !DAILY_KINDS.has(e.kind)).map(single)].sort(byKindThenDate);
+  const lines = [...summarise(service.filter((e) => DAILY_KINDS.has(e.kind)), f.linePrice), ...service.filter((e) => !DAILY_KINDS.has(e.kind)).map(single)].sort(byKindThenDate);
   const paymentLines = inPeriod.filter((e) => MONEY_KINDS.has(e.kind)).map(single).sort(byKindThenDate);
   const penaltyLines = summarise(inPeriod.filter((e) => e.kind === 'penalty'));
   const closingBalance = openingBalance + charges + credits + payments + penalties;
@@ -411,4 +434,136 @@ export function invoiceFigures(f: InvoiceFacts): InvoiceFigures {
     paymentLines,
     penaltyLines,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the document tells the subscriber besides the figures
+
+/** The penalties of one overdue invoice over consecutive days at one base and rate (cl. 23.7). */
+export interface PenaltyDetail {
+  /** The invoice the penalty is for (null: a penalty recorded without one). */
+  invoiceId: number | null;
+  from: IsoDate;
+  to: IsoDate;
+  days: number;
+  /** The invoice's principal unpaid at the start of each of these days. */
+  base: Tiyn | null;
+  rate: string | null;
+  /** As on the ledger (< 0). */
+  amount: Tiyn;
+}
+
+/**
+ * cl. 23.7: the penalties of P by invoice, each run of consecutive days with the same base (the
+ * invoice's principal unpaid at the start of the day) and rate as one line. The amounts are the
+ * ledger's; the base and rate are recomputed from the facts by the penalty rule's own functions.
+ */
+export function penaltyBreakdown(
+  entries: readonly (Entry & { invoiceId?: number | null })[],
+  invoices: readonly PenaltyInvoice[],
+  period: Period,
+  rulesOn: PenaltyRulesOn,
+): PenaltyDetail[] {
+  const first = firstDayOf(period);
+  const last = lastDayOf(period);
+  const byInvoice = new Map<number | null, Map<IsoDate, Tiyn>>();
+  for (const e of entries) {
+    if (e.kind !== 'penalty' || e.valueDate < first || e.valueDate > last) continue;
+    const id = e.invoiceId ?? null;
+    const days = byInvoice.get(id) ?? new Map<IsoDate, Tiyn>();
+    days.set(e.valueDate, (days.get(e.valueDate) ?? 0) + e.amount);
+    byInvoice.set(id, days);
+  }
+  const out: PenaltyDetail[] = [];
+  const ids = [...byInvoice.keys()].sort((a, b) => (a ?? 0) - (b ?? 0));
+  for (const id of ids) {
+    const inv = invoices.find((i) => i.id === id);
+    const days = [...byInvoice.get(id)!.entries()].filter(([, v]) => v !== 0).sort(([a], [b]) => (a < b ? -1 : 1));
+    let cur: PenaltyDetail | undefined;
+    for (const [day, amount] of days) {
+      const base = inv ? (unpaidPrincipalAtStart(entries, [inv], day).get(inv.id) ?? 0) : null;
+      const rate = inv ? rulesOn(day).rate : null;
+      if (cur && cur.base === base && cur.rate === rate && addDays(cur.to, 1) === day) {
+        cur.to = day;
+        cur.days++;
+        cur.amount += amount;
+      } else {
+        out.push((cur = { invoiceId: id, from: day, to: day, days: 1, base, rate, amount }));
+      }
+    }
+  }
+  return out;
+}
+
+/** An access event as the document reads it. */
+export interface AccessFact {
+  valueDate: IsoDate;
+  event: 'suspend' | 'restore' | 'terminate';
+  cause: AccessCause | null;
+}
+
+/** The account's status at the end of a day, and since when (the last transition that changed it). */
+export function stateAtEndOf(events: readonly AccessFact[], day: IsoDate): AccountState & { since: IsoDate | null; cause: AccessCause | null } {
+  let state: AccountState = { status: 'active', suspendReason: null };
+  let since: IsoDate | null = null;
+  let cause: AccessCause | null = null;
+  const sorted = [...events].filter((e) => e.valueDate <= day).sort((a, b) => (a.valueDate < b.valueDate ? -1 : a.valueDate > b.valueDate ? 1 : 0));
+  for (const e of sorted) {
+    const t =
+      e.event === 'terminate'
+        ? ({ event: 'terminate', cause: e.cause === 'subscriber' ? 'subscriber' : 'operator' } as const)
+        : ({ event: e.event, cause: e.cause === 'debt' ? 'debt' : 'funds' } as const);
+    const next = transition(state, t);
+    if (next) {
+      state = next;
+      since = e.valueDate;
+      cause = e.cause;
+    }
+  }
+  return { ...state, since, cause };
+}
+
+/**
+ * cl. 17.3, D-3: the smallest top-up that restores an account suspended for funds on `day`, when its
+ * balance at the start of the day (as if the day's port reservation were not charged) is `balance`
+ * and the day's fee is `fee`: the restoration rule's own test (`restores`) met with nothing to spare.
+ */
+export function topUpToRestore(balance: Tiyn, fee: Tiyn): Tiyn {
+  const topUp = Math.max(0, fee - balance);
+  if (!restores(balance + topUp, fee)) throw new Error(`a top-up of ${topUp} does not restore a balance of ${balance} against a fee of ${fee}`);
+  return topUp;
+}
+
+/**
+ * cl. 21.13, D-8: what restores an account suspended for debt at the end of `day`: its whole overdue
+ * debt, penalties included (the one definition, `overdueOn`).
+ */
+export function paymentToRestore(entries: readonly Entry[], invoices: readonly PenaltyInvoice[], day: IsoDate, graceDays: number): Tiyn {
+  return overdueOn(entries, invoices, day, graceDays).total;
+}
+
+/**
+ * The one amount an invoice asks for (cl. 15, 17): a credit account, and every final invoice, pays
+ * the amount due by the due date (nothing due: no deadline); an advance account that goes on is asked
+ * to top up what keeps the service through next month (its debt, which is due by the due date, plus
+ * next month's fees, less its prepayment).
+ */
+export type AmountToPay =
+  | { kind: 'due'; amount: Tiyn; dueOn: IsoDate }
+  | { kind: 'nothing'; prepayment: Tiyn }
+  | { kind: 'topup'; amount: Tiyn; debt: Tiyn; nextMonth: Tiyn; prepayment: Tiyn; debtDueOn: IsoDate | null }
+  | { kind: 'covered'; nextMonth: Tiyn; prepayment: Tiyn };
+
+export function amountToPay(f: Pick<InvoiceFigures, 'closingBalance' | 'amountDue' | 'advisedTopup'>, method: Method, final: boolean, dueOn: IsoDate, nextMonthCost: Tiyn): AmountToPay {
+  const prepayment = Math.max(0, f.closingBalance);
+  if (method === 'advance' && !final && f.advisedTopup !== null) {
+    if (f.advisedTopup === 0) return { kind: 'covered', nextMonth: nextMonthCost, prepayment };
+    return { kind: 'topup', amount: f.advisedTopup, debt: f.amountDue, nextMonth: nextMonthCost, prepayment, debtDueOn: f.amountDue > 0 ? dueOn : null };
+  }
+  return f.amountDue > 0 ? { kind: 'due', amount: f.amountDue, dueOn } : { kind: 'nothing', prepayment };
+}
+
+/** cl. 23.8: a notice's outgoing number, `{prefix}-N-{YYYY}-{seq:05}`, in the order notices are written within the notice's year. */
+export function noticeNumber(prefix: string, year: number, seq: number): string {
+  return `${prefix}-N-${year}-${String(seq).padStart(5, '0')}`;
 }

@@ -1,11 +1,14 @@
 // `esep import operator FILE.json`: the operator's requisites (printed on every invoice) and the
-// settings the contract leaves to the operator (penalty rate and cap, grace days).
+// settings the contract leaves to the operator (penalty rate and cap, grace days), its VAT rate
+// versions (D-13) and the ways to pay it lists on its documents.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { inTransaction, type Db } from '../db/connection.js';
 import { journalRun, nowIso } from '../db/journal.js';
-import { getOperator, saveOperator, type OperatorRow } from '../db/operator.js';
+import { getOperator, paymentChannelsJson, saveOperator, vatRatesJson, type OperatorRow } from '../db/operator.js';
+import { isIsoDate } from '../domain/dates.js';
+import { DEFAULT_VAT_RATES, isVatRate, NOT_A_VAT_PAYER } from '../domain/vat.js';
 import { InputError } from '../domain/errors.js';
 import { decodeDetected } from '../io/encoding.js';
 import type { FieldChange } from './import-report.js';
@@ -36,6 +39,23 @@ export const operatorSchema = z
       .default('0.005'),
     penalty_cap_days: z.number().int().min(0).max(366).default(30),
     grace_days: z.number().int().min(0).max(90).default(0),
+    // D-13: the VAT rate versions by date; null: not a VAT payer (default 12% before 2026, 16% from 2026)
+    vat_rates: z
+      .array(
+        z
+          .object({
+            from: z.string().refine(isIsoDate, 'a date YYYY-MM-DD'),
+            rate: z.string().refine(isVatRate, 'a decimal fraction below 1, as text ("0.16" = 16%), or null: not a VAT payer').nullable(),
+          })
+          .strict(),
+      )
+      .min(1, 'at least one version, or null: not a VAT payer')
+      .refine((v) => new Set(v.map((x) => x.from)).size === v.length, 'two versions from the same date')
+      .nullable()
+      .default(DEFAULT_VAT_RATES.map((v) => ({ from: v.effectiveFrom, rate: v.rate }))),
+    vat_on_penalties: z.boolean().default(false),
+    // how to pay, as printed on invoices and notices: one text per channel (bank transfer, Kaspi, terminals)
+    payment_channels: z.array(z.string().trim().min(1, 'a text')).max(8).default([]),
   })
   .strict();
 
@@ -67,6 +87,9 @@ export function operatorRow(o: z.output<typeof operatorSchema>): OperatorRow {
     penaltyRate: o.penalty_rate,
     penaltyCapDays: o.penalty_cap_days,
     graceDays: o.grace_days,
+    vatRates: vatRatesJson(o.vat_rates === null ? NOT_A_VAT_PAYER : o.vat_rates.map((v) => ({ effectiveFrom: v.from, rate: v.rate }))),
+    vatOnPenalties: o.vat_on_penalties ? 1 : 0,
+    paymentChannels: paymentChannelsJson(o.payment_channels),
   };
 }
 

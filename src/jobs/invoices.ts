@@ -13,12 +13,23 @@
 import path from 'node:path';
 import type { Db } from '../db/connection.js';
 import type { Counts } from '../db/journal.js';
-import { chargesByKey, chargesDated, KeyConflictError, spannedFactsOf, postEntries } from '../db/ledger.js';
-import { getOperator, type OperatorRow } from '../db/operator.js';
+import { chargesByKey, chargesDated, factsOf, KeyConflictError, spannedFactsOf, postEntries } from '../db/ledger.js';
+import { getOperator, paymentChannelsOf, penaltyRuleVersions, vatSettings, type OperatorRow } from '../db/operator.js';
+import { invoicesOf } from '../db/invoices.js';
+import { dailyFee } from '../domain/daily-fee.js';
+import { penaltyRulesOn, type PenaltyRulesOn } from '../domain/penalty.js';
+import { vatByRate, vatPayerBetween, vatTotal, type VatLine, type VatSettings } from '../domain/vat.js';
 import { firstDayOf, lastDayOf, nextPeriod, type IsoDate, type Period } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
 import {
   ACTIVE_IN_PERIOD_SQL,
+  amountToPay,
+  paymentToRestore,
+  penaltyBreakdown,
+  stateAtEndOf,
+  topUpToRestore,
+  type AccessFact,
+  type LinePriceOn,
   defaultIssueDate,
   dueDate,
   invoiceFigures,
@@ -105,10 +116,18 @@ interface InvoiceRow extends StoredFigures {
   tariffName: string;
   connectedOn: IsoDate;
   terminatedOn: IsoDate | null;
+  terminatedBy: 'operator' | 'subscriber' | null;
+  refundDueOn: IsoDate | null;
+  equipmentReturnBy: IsoDate | null;
+  /** D-13: the VAT stored at issue; null for a non-payer or an invoice issued before VAT was stored. */
+  vat: Tiyn | null;
   name: string;
   iin: string;
   address: string;
 }
+
+/** The figures of an invoice with what else it states: next month's cost and the VAT by rate. */
+type DocumentFigures = InvoiceFigures & { nextMonthCost: Tiyn; vatLines: VatLine[]; vat: Tiyn | null };
 
 type StoredFigures = Omit<InvoiceFigures, 'lines' | 'paymentLines' | 'penaltyLines'>;
 
@@ -235,6 +254,9 @@ class Issuer {
   private readonly year: number;
   private readonly dueOn: IsoDate;
   private readonly q;
+  private readonly vatSettings: VatSettings;
+  private readonly penaltyRules: PenaltyRulesOn;
+  private readonly graceDays: number;
 
   constructor(
     private readonly db: Db,
@@ -247,14 +269,22 @@ class Issuer {
     this.last = lastDayOf(period);
     this.year = Number(issuedOn.slice(0, 4));
     this.dueOn = dueDate(issuedOn);
+    this.vatSettings = vatSettings(db);
+    this.penaltyRules = penaltyRulesOn(penaltyRuleVersions(db));
+    this.graceDays = getOperator(db)?.graceDays ?? 0;
     this.q = {
+      accessEvents: db.sqlite.prepare(`SELECT value_date AS valueDate, event, cause FROM access_events WHERE account = ? AND value_date <= ? ORDER BY value_date, id`),
+      equipmentOut: db.sqlite.prepare(
+        `SELECT serial, model, cost FROM equipment WHERE account = ? AND rented = 1 AND (returned_on IS NULL OR returned_on > ?) ORDER BY handed_out_on, serial`,
+      ),
       maxLedgerId: db.sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM ledger'),
-      maxSeq: db.sqlite.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM invoices WHERE year = ?'),
+      // gapless per prefix and year (docs/invoices.md): a new prefix starts its own series
+      maxSeq: db.sqlite.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM invoices WHERE prefix = ? AND year = ?'),
       insert: db.sqlite.prepare(
-        `INSERT INTO invoices (number, year, seq, account, period, final, issued_on, due_on, opening_balance, charges, credits,
-           payments, penalties, closing_balance, principal, amount_due, advised_topup, run_id, ledger_through)
-         VALUES (@number, @year, @seq, @account, @period, @final, @issuedOn, @dueOn, @openingBalance, @charges, @credits,
-           @payments, @penalties, @closingBalance, @principal, @amountDue, @advisedTopup, @runId, @ledgerThrough)`,
+        `INSERT INTO invoices (number, prefix, year, seq, account, period, final, issued_on, due_on, opening_balance, charges, credits,
+           payments, penalties, closing_balance, principal, amount_due, advised_topup, vat, run_id, ledger_through)
+         VALUES (@number, @prefix, @year, @seq, @account, @period, @final, @issuedOn, @dueOn, @openingBalance, @charges, @credits,
+           @payments, @penalties, @closingBalance, @principal, @amountDue, @advisedTopup, @vat, @runId, @ledgerThrough)`,
       ),
     };
   }
@@ -270,12 +300,13 @@ class Issuer {
     }
     // Figures from the ledger as it stands after this batch's postings; the invoice remembers how far it read.
     const ledgerThrough = (this.q.maxLedgerId.get() as { id: number }).id;
-    let seq = (this.q.maxSeq.get(this.year) as { seq: number }).seq;
+    let seq = (this.q.maxSeq.get(this.prefix, this.year) as { seq: number }).seq;
     for (const a of accounts) {
       const figures = this.figures(a, ledgerThrough);
       seq++;
       this.q.insert.run({
         number: invoiceNumber(this.prefix, this.year, seq),
+        prefix: this.prefix,
         year: this.year,
         seq,
         account: a.account,
@@ -292,6 +323,7 @@ class Issuer {
         principal: figures.principal,
         amountDue: figures.amountDue,
         advisedTopup: figures.advisedTopup,
+        vat: figures.vat,
         runId: this.runId,
         ledgerThrough,
       });
@@ -300,10 +332,73 @@ class Issuer {
     return counts;
   }
 
-  figures(a: { account: string; method: Method; tariffCode: string; connectedOn: IsoDate; terminatedOn: IsoDate | null }, ledgerThrough: number): InvoiceFigures & { nextMonthCost: Tiyn } {
+  figures(a: { account: string; method: Method; tariffCode: string; connectedOn: IsoDate; terminatedOn: IsoDate | null }, ledgerThrough: number): DocumentFigures {
     const entries: LedgerFact[] = spannedFactsOf(this.db, a.account, this.last).filter((e) => e.id <= ledgerThrough);
     const nextMonthCost = a.method === 'advance' ? monthCost(nextPeriod(this.period), a.connectedOn, a.terminatedOn, priceResolver(this.book, a.tariffCode)) : 0;
-    return { ...invoiceFigures({ period: this.period, method: a.method, entries, nextMonthCost }), nextMonthCost };
+    const figures = invoiceFigures({ period: this.period, method: a.method, entries, nextMonthCost, linePrice: this.linePrice(a.tariffCode) });
+    // D-13: the VAT included in the period's turnover, per rate by value date
+    const first = firstDayOf(this.period);
+    const vatLines = vatByRate(entries.filter((e) => e.valueDate >= first), this.vatSettings);
+    const vat = vatPayerBetween(this.vatSettings.rates, first, this.last) ? vatTotal(vatLines) : null;
+    return { ...figures, nextMonthCost, vatLines, vat };
+  }
+
+  /** The tariff's price each line was charged at: a monthly fee (and the daily fees spread from it) per month, a port reservation per day. */
+  private linePrice(tariffCode: string): LinePriceOn {
+    return (kind, day) => {
+      if (kind !== 'monthly_fee' && kind !== 'daily_fee' && kind !== 'port_reservation' && kind !== 'third_party') return null;
+      const p = this.book.priceOn(tariffCode, day);
+      if (kind === 'port_reservation') return { amount: p.portFee, per: 'day' };
+      return { amount: kind === 'third_party' ? p.thirdPartyFee : p.monthlyFee, per: 'month' };
+    };
+  }
+
+  /**
+   * Everything the invoice says, from exactly the entries it was issued from: the figures (checked
+   * against the stored ones), the one amount to pay, the account's state at the end of P with what
+   * restores it, the VAT, the penalties of each overdue invoice and how to pay.
+   */
+  document(row: InvoiceRow, operator: OperatorRow): InvoiceDocument {
+    if (row.ledgerThrough === null) throw new Error(`invoice ${row.number} has no ledger_through`);
+    const f = this.figures(row, row.ledgerThrough);
+    // an invoice issued before VAT was stored has none to compare (null): it prints the VAT its entries include
+    if (row.vat !== null && row.vat !== f.vat) {
+      throw new Error(`invoice ${row.number} (account ${row.account}): stored vat ${String(row.vat)} disagrees with the ledger's ${String(f.vat)}`);
+    }
+    // the state at the end of P; a final invoice's at its termination (which may be P+1's first day)
+    const asOf = row.final === 1 && row.terminatedOn !== null && row.terminatedOn > this.last ? row.terminatedOn : this.last;
+    const events = this.q.accessEvents.all(row.account, asOf) as AccessFact[];
+    const state = stateAtEndOf(events, asOf);
+    const needsFacts = state.status === 'suspended' && state.suspendReason === 'debt' ? true : f.penaltyLines.length > 0;
+    const facts = needsFacts ? factsOf(this.db, row.account).filter((e) => e.id <= row.ledgerThrough! && e.valueDate <= this.last) : [];
+    const invoices = needsFacts ? invoicesOf(this.db, row.account).filter((i) => i.period <= this.period) : [];
+    let restoreWith: Tiyn | null = null;
+    if (state.status === 'suspended' && state.suspendReason === 'funds') {
+      // cl. 17.3: what restores it on the next day to decide, the first of P+1, at that day's fee
+      const day = firstDayOf(nextPeriod(this.period));
+      restoreWith = topUpToRestore(f.closingBalance, dailyFee(this.book.priceOn(row.tariffCode, day).monthlyFee, day));
+    } else if (state.status === 'suspended' && state.suspendReason === 'debt') {
+      restoreWith = paymentToRestore(facts, invoices, this.last, this.graceDays);
+    }
+    const terminated = state.status === 'terminated';
+    const equipment = terminated ? (this.q.equipmentOut.all(row.account, asOf) as { serial: string; model: string | null; cost: Tiyn }[]) : [];
+    const numbers = new Map(invoices.map((i) => [i.id, i.number] as const));
+    return toDocument(row, f, operator, {
+      toPay: amountToPay(f, row.method, row.final === 1, row.dueOn, f.nextMonthCost),
+      state: {
+        status: state.status,
+        suspendReason: state.suspendReason,
+        since: state.since,
+        restoreWith,
+        terminatedBy: terminated ? row.terminatedBy : null,
+        refundDueOn: terminated ? row.refundDueOn : null,
+        equipment: row.equipmentReturnBy ? equipment : [],
+        equipmentReturnBy: row.equipmentReturnBy,
+      },
+      vat: f.vatLines,
+      penaltyDetails: penaltyBreakdown(facts, invoices, this.period, this.penaltyRules).map((d) => ({ ...d, invoiceNumber: d.invoiceId === null ? null : (numbers.get(d.invoiceId) ?? null) })),
+      paymentChannels: paymentChannelsOf(operator),
+    });
   }
 }
 
@@ -319,7 +414,12 @@ const STORED: readonly (keyof InvoiceFigures & keyof InvoiceRow)[] = [
   'advisedTopup',
 ];
 
-function toDocument(row: InvoiceRow, f: InvoiceFigures & { nextMonthCost: Tiyn }, operator: OperatorRow): InvoiceDocument {
+function toDocument(
+  row: InvoiceRow,
+  f: InvoiceFigures & { nextMonthCost: Tiyn },
+  operator: OperatorRow,
+  says: Pick<InvoiceDocument, 'toPay' | 'state' | 'vat' | 'penaltyDetails' | 'paymentChannels'>,
+): InvoiceDocument {
   for (const k of STORED) {
     if (row[k] !== f[k]) {
       throw new Error(`invoice ${row.number} (account ${row.account}): stored ${k} ${String(row[k])} disagrees with the ledger's ${String(f[k])}`);
@@ -361,6 +461,7 @@ function toDocument(row: InvoiceRow, f: InvoiceFigures & { nextMonthCost: Tiyn }
     lines: f.lines,
     paymentLines: f.paymentLines,
     penaltyLines: f.penaltyLines,
+    ...says,
   };
 }
 
@@ -368,6 +469,7 @@ const INVOICE_COLUMNS = `i.id, i.number, i.account, i.period, i.final, i.issued_
   i.opening_balance AS openingBalance, i.charges, i.credits, i.payments, i.penalties, i.closing_balance AS closingBalance,
   i.principal, i.amount_due AS amountDue, i.advised_topup AS advisedTopup, i.ledger_through AS ledgerThrough, i.file,
   a.method, a.tariff_code AS tariffCode, t.name AS tariffName, a.connected_on AS connectedOn, a.terminated_on AS terminatedOn,
+  a.terminated_by AS terminatedBy, a.refund_due_on AS refundDueOn, a.equipment_return_by AS equipmentReturnBy, i.vat,
   s.name, s.iin, a.address`;
 const INVOICE_FROM = `invoices i JOIN accounts a ON a.account = i.account JOIN subscribers s ON s.iin = a.iin JOIN tariffs t ON t.code = a.tariff_code`;
 
@@ -427,8 +529,7 @@ export async function runInvoices(db: Db, options: InvoiceRunOptions): Promise<I
     const submit = (rows: InvoiceRow[]) =>
       Promise.allSettled(
         rows.map((row) => {
-          if (row.ledgerThrough === null) throw new Error(`invoice ${row.number} has no ledger_through`);
-          const doc = toDocument(row, issuer.figures(row, row.ledgerThrough), operator);
+          const doc = issuer.document(row, operator);
           return r.render({ invoice: doc, file: invoiceFile(outDir, period, row.number) });
         }),
       ).then((settled) => ({ rows, settled }));

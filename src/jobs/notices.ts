@@ -7,7 +7,8 @@ import type { Db } from './../db/connection.js';
 import { findAccount } from '../db/accounts.js';
 import { journalRun, nowIso } from '../db/journal.js';
 import { factsOf } from '../db/ledger.js';
-import { getOperator } from '../db/operator.js';
+import { getOperator, paymentChannelsOf } from '../db/operator.js';
+import { noticeNumber } from '../domain/invoice.js';
 import { inTransaction } from '../db/connection.js';
 import { debtDemand, type DebtDemand } from '../domain/collection.js';
 import { invoicesOf, type AccountInvoice } from '../db/invoices.js';
@@ -18,8 +19,11 @@ import { amountInWordsKk, amountInWordsRu } from '../domain/words.js';
 import { listCsv } from '../io/csv.js';
 import { column, type ListSpec } from '../io/list.js';
 import { writeXlsx } from '../io/xlsx.js';
-import { displayDate, loadTemplate, renderTemplatePdf, writeFileAtomically, type InvoiceTemplate, type ListRows } from '../io/pdf/render.js';
+import { displayDate, loadTemplate, renderTemplatePdf, unbreakable, writeFileAtomically, type InvoiceTemplate, type ListRows } from '../io/pdf/render.js';
 import { PROJECT_ROOT } from '../db/connection.js';
+
+/** An amount as the notice prints it, never split over two lines. */
+const tenge = (amount: Tiyn) => unbreakable(formatTenge(amount));
 
 export const NOTICE_TEMPLATE = path.join(PROJECT_ROOT, 'templates', 'notice.json');
 
@@ -43,20 +47,34 @@ function reasons(method: 'advance' | 'credit'): { kk: string; ru: string } {
   return { kk: 'дербес шотта қаражат болмауына байланысты қызмет екі ай бойы тоқтатылды', ru: 'оказание услуг приостановлено два месяца подряд из-за отсутствия средств на лицевом счёте' };
 }
 
-const monthOf = (period: string) => `${period.slice(5, 7)}.${period.slice(0, 4)}`;
+/** A period for people: 2026-10 → 10.2026. */
+const monthOf = (period: string) => {
+  const [y, m] = period.split('-');
+  return `${m}.${y}`;
+};
 
-/** The demand's breakdown as the notice prints it (cl. 23.8): by invoice and kind, Kazakh with Russian. */
+/**
+ * The demand's breakdown as the notice prints it (cl. 23.8): each invoice's unpaid principal and what
+ * it is made of by kind, the charges not invoiced yet by kind, each invoice's unpaid penalties. The
+ * rows carry values; the wording of each kind of row is the template's (`what` picks it).
+ */
 function demandRows(demand: DebtDemand, invoices: readonly AccountInvoice[], t: InvoiceTemplate): ListRows {
   const number = (id: number | null) => invoices.find((i) => i.id === id)?.number ?? '—';
-  return demand.lines.map((l) => {
-    const label =
-      l.what === 'invoice'
-        ? `Шот / Счёт ${number(l.invoiceId)} (${monthOf(l.period)}): негізгі борыш / основной долг`
-        : l.what === 'uninvoiced'
-          ? `${monthOf(l.period)}, шот әлі берілмеген / счёт ещё не выставлен: ${t.kinds[l.kind] ?? l.kind}`
-          : `${t.kinds.penalty ?? 'penalty'}, шот / счёт ${number(l.invoiceId)} (23.7-т. / п. 23.7)`;
-    return { label, value: formatTenge(l.amount) };
-  });
+  const rows: Record<string, string>[] = [];
+  for (const l of demand.lines) {
+    if (l.what === 'invoice') {
+      rows.push({ what: 'invoice', invoice: number(l.invoiceId), period: monthOf(l.period), amount: tenge(l.amount) });
+      // the kinds only when they say more than the invoice's one line
+      if (l.kinds.length > 1 || (l.kinds[0] && l.kinds[0].amount !== l.amount)) {
+        for (const k of l.kinds) rows.push({ what: 'kind', kind: t.kinds[k.kind] ?? k.kind, amount: tenge(k.amount) });
+      } else if (l.kinds[0]) rows[rows.length - 1]!.kind = t.kinds[l.kinds[0].kind] ?? l.kinds[0].kind;
+    } else if (l.what === 'uninvoiced') {
+      rows.push({ what: 'uninvoiced', period: monthOf(l.period), kind: t.kinds[l.kind] ?? l.kind, amount: tenge(l.amount) });
+    } else {
+      rows.push({ what: l.invoiceId === null ? 'penalties_other' : 'penalties', invoice: number(l.invoiceId), amount: tenge(l.amount) });
+    }
+  }
+  return rows;
 }
 
 /**
@@ -79,6 +97,11 @@ export async function writeTerminationNotices(db: Db, dir: string, since: IsoDat
   if (!operator) throw new InputError('no operator requisites: run `esep import operator FILE.json` or set them in the configuration');
   const template = loadTemplate(NOTICE_TEMPLATE);
   const written: NoticeRow[] = [];
+  const countInYear = db.sqlite.prepare(`SELECT COUNT(*) AS n FROM notices WHERE number IS NOT NULL AND issued_on BETWEEN ? AND ?`);
+  const equipmentOut = db.sqlite.prepare(
+    `SELECT serial, model, cost FROM equipment WHERE account = ? AND rented = 1 AND (returned_on IS NULL OR returned_on > ?) ORDER BY handed_out_on, serial`,
+  );
+  const channels = paymentChannelsOf(operator).map((text) => ({ text }));
   for (const n of due) {
     const a = findAccount(db, n.account)!;
     const invoices = invoicesOf(db, n.account);
@@ -88,7 +111,15 @@ export async function writeTerminationNotices(db: Db, dir: string, since: IsoDat
     if (n.terminatedBy === 'subscriber' && demand.total === 0) continue;
     const debt = demand.total;
     const why = reasons(a.method);
+    // cl. 23.8: the outgoing number, in the order notices are written within the year of their date
+    const year = Number(n.day.slice(0, 4));
+    const seq = (countInYear.get(`${year}-01-01`, `${year}-12-31`) as { n: number }).n + 1;
+    const number = noticeNumber(operator.invoicePrefix, year, seq);
+    const equipment = a.equipmentReturnBy
+      ? (equipmentOut.all(a.account, n.day) as { serial: string; model: string | null; cost: Tiyn }[]).map((e) => ({ serial: e.serial, model: e.model ?? '', cost: tenge(e.cost) }))
+      : [];
     const values: Record<string, string> = {
+      notice_number: number,
       notice_date: displayDate(n.day),
       operator_name: operator.name,
       operator_bin: operator.bin,
@@ -110,13 +141,15 @@ export async function writeTerminationNotices(db: Db, dir: string, since: IsoDat
       by_operator: n.terminatedBy === 'operator' ? 'yes' : '',
       by_subscriber: n.terminatedBy === 'subscriber' ? 'yes' : '',
       demand: debt > 0 ? 'yes' : '',
-      principal: formatTenge(demand.principal),
-      penalties: formatTenge(demand.penalties),
-      debt: formatTenge(debt),
+      principal: tenge(demand.principal),
+      penalties: tenge(demand.penalties),
+      debt: tenge(debt),
       debt_words_kk: amountInWordsKk(debt),
       debt_words_ru: amountInWordsRu(debt),
       pay_by: displayDate(addDays(n.day, PAY_WITHIN_DAYS)),
       equipment_return_by: a.equipmentReturnBy ? displayDate(a.equipmentReturnBy) : '',
+      has_equipment: equipment.length > 0 ? 'yes' : '',
+      has_channels: channels.length > 0 && debt > 0 ? 'yes' : '',
     };
     const file = path.join(dir, n.day, `notice-${a.account}.pdf`);
     const pdf = await renderTemplatePdf(template, values, {
@@ -124,16 +157,16 @@ export async function writeTerminationNotices(db: Db, dir: string, since: IsoDat
       author: operator.name,
       subject: `Шартты бұзу / Расторжение договора, ${a.account}`,
       createdOn: n.day,
-    }, undefined, { debt_lines: demandRows(demand, invoices, template) });
+    }, undefined, { debt_lines: demandRows(demand, invoices, template), equipment, channels });
     await writeFileAtomically(file, pdf);
     const row: NoticeRow = { account: a.account, issuedOn: n.day, debt, penaltyDebt: demand.penalties, equipmentReturnBy: a.equipmentReturnBy, file };
     inTransaction(db, () => {
       db.sqlite
         .prepare(
-          `INSERT INTO notices (account, kind, issued_on, debt, penalty_debt, equipment_return_by, file) VALUES (?, 'termination', ?, ?, ?, ?, ?)
+          `INSERT INTO notices (account, kind, number, issued_on, debt, penalty_debt, equipment_return_by, file) VALUES (?, 'termination', ?, ?, ?, ?, ?, ?)
            ON CONFLICT (account, kind, issued_on) DO NOTHING`,
         )
-        .run(row.account, row.issuedOn, row.debt, row.penaltyDebt, row.equipmentReturnBy, row.file);
+        .run(row.account, number, row.issuedOn, row.debt, row.penaltyDebt, row.equipmentReturnBy, row.file);
       journalRun(db, 'notice', `${row.account} ${row.issuedOn}`, nowIso(), { debt_tiyn: debt });
     });
     written.push(row);

@@ -26,6 +26,8 @@ export interface RegistryRow {
   final: boolean;
   /** The PDF's file name, once written. */
   file: string | null;
+  /** D-13: the VAT included in the period's service charges; null when the operator was not a VAT payer. */
+  vat: Tiyn | null;
 }
 
 export const REGISTRY_LIST: ListSpec<RegistryRow> = {
@@ -43,6 +45,7 @@ export const REGISTRY_LIST: ListSpec<RegistryRow> = {
     column('advised_topup', 'Ұсынылатын толықтыру', 'Рекомендуемое пополнение', 'amount', (r) => r.advisedTopup),
     column('final', 'Қорытынды шот', 'Итоговый счёт', 'text', (r) => (r.final ? 'yes' : 'no'), 10),
     column('file', 'Файл', 'Файл', 'text', (r) => (r.file ? path.basename(r.file) : null), 24),
+    column('vat', 'оның ішінде ҚҚС', 'в т.ч. НДС', 'amount', (r) => r.vat),
   ],
 };
 
@@ -50,7 +53,7 @@ export const REGISTRY_LIST: ListSpec<RegistryRow> = {
 export function* registryRows(db: Db, period: Period): Generator<RegistryRow> {
   const page = db.sqlite.prepare(
     `SELECT i.number, i.account, s.name, s.iin, i.period, i.issued_on AS issuedOn, i.due_on AS dueOn, i.principal, i.amount_due AS amountDue,
-            i.advised_topup AS advisedTopup, i.final, i.file, i.year, i.seq
+            i.advised_topup AS advisedTopup, i.final, i.file, i.vat, i.year, i.seq
        FROM invoices i JOIN accounts a ON a.account = i.account JOIN subscribers s ON s.iin = a.iin
       WHERE i.period = @period AND (i.year, i.seq) > (@year, @seq) ORDER BY i.year, i.seq LIMIT 1000`,
   );

@@ -96,8 +96,9 @@ describe('the debt demand (cl. 23.8)', () => {
     const entries = [OCT_FEE, NOV_FEE, dec, pen(4, '2026-11-26', 10), pen(5, '2026-11-27', 10), paid, pen(7, '2026-12-26', 11)];
     const d = debtDemand(entries, [OCT, NOV], '2026-12-26');
     expect(d.lines).toEqual([
-      { what: 'invoice', invoiceId: 10, period: '2026-10', amount: 205_000 }, // 5 000 − 2 950
-      { what: 'invoice', invoiceId: 11, period: '2026-11', amount: 500_000 },
+      // 5 000 − 2 950, all of it October's monthly fee
+      { what: 'invoice', invoiceId: 10, period: '2026-10', amount: 205_000, kinds: [{ kind: 'monthly_fee', amount: 205_000 }] },
+      { what: 'invoice', invoiceId: 11, period: '2026-11', amount: 500_000, kinds: [{ kind: 'monthly_fee', amount: 500_000 }] },
       { what: 'uninvoiced', period: '2026-12', kind: 'monthly_fee', amount: 403_226 },
       { what: 'penalties', invoiceId: 11, amount: 2_500 }, // 26 Dec, on November's invoice
     ]);

@@ -251,9 +251,9 @@ describe('run invoices: the PDF and the registry', () => {
     expect(text).toContain('он екі мың бес жүз сексен теңге 65 тиын');
     expect(text).toContain('двенадцать тысяч пятьсот восемьдесят тенге 65 тиын');
     expect(text).toContain('25.11.2026');
-    // the lines: installation on the 16th, the fee for 16..31 October, 16 days
+    // the lines: installation on the 16th, the fee for 16..31 October, 16 days at 5 000 a month
     expect(text).toMatch(/Қосу \(орнату\) \/ Подключение \(установка\)\s*16\.10\.2026\s*10 000,00/);
-    expect(text).toMatch(/Ай сайынғы абоненттік төлем \/ Ежемесячная абонентская плата\s*16\.10\.2026 – 31\.10\.2026\s*16\s*2 580,65/);
+    expect(text).toMatch(/Ай сайынғы абоненттік төлем \/ Ежемесячная абонентская плата\s*16\.10\.2026 – 31\.10\.2026\s*16\s*5 000,00 \/ай·мес\.\s*2 580,65/);
     for (const letter of ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і', '₸']) expect(text).toContain(letter);
     // the fonts were parsed once in this process, whatever the number of documents
     expect(fontParseCount()).toBe(2);

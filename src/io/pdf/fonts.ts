@@ -61,10 +61,28 @@ export function fontParseCount(): number {
   return parses;
 }
 
+interface GlyphCache {
+  getGlyph(id: number, codePoints?: number[]): { codePoints: number[] };
+}
+
 function parse(file: string): { bytes: Buffer; font: fontkit.Font } {
   const bytes = readFileSync(fontFile(file));
   parses++;
-  return { bytes, font: fontkit.create(bytes) };
+  const font = fontkit.create(bytes) as fontkit.Font;
+  // fontkit keeps one glyph object per glyph id, with the code points of the first call. Subsetting
+  // asks for the components of composite glyphs without code points (DejaVu's Cyrillic М, Т, О are
+  // built from the Latin M, T, O), and since the parsed font outlives a document, a later document's
+  // Latin "MT" would reuse those glyphs and map to no text in its ToUnicode table: the PDF shows the
+  // letters, but a copy, a search or a text extraction gets other ones. A glyph asked for with its
+  // code points gets them.
+  const glyphs = font as unknown as GlyphCache;
+  const getGlyph = glyphs.getGlyph.bind(font);
+  glyphs.getGlyph = (id, codePoints = []) => {
+    const glyph = getGlyph(id, codePoints);
+    if (codePoints.length > 0 && glyph.codePoints.length === 0) glyph.codePoints = codePoints;
+    return glyph;
+  };
+  return { bytes, font };
 }
 
 /** The regular and bold fonts, parsed on first use and then reused for the life of the process. */

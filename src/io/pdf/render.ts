@@ -7,8 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import type { EntryKind } from '../../domain/entries.js';
-import type { InvoiceLine } from '../../domain/invoice.js';
+import type { AmountToPay, InvoiceLine, PenaltyDetail } from '../../domain/invoice.js';
 import { formatTenge, type Tiyn } from '../../domain/money.js';
+import { ratePercent, type VatLine } from '../../domain/vat.js';
 import { amountInWordsKk, amountInWordsRu } from '../../domain/words.js';
 import { loadFonts, type FontSet } from './fonts.js';
 
@@ -41,6 +42,32 @@ export interface InvoiceDocument {
   lines: InvoiceLine[];
   paymentLines: InvoiceLine[];
   penaltyLines: InvoiceLine[];
+  /** The one amount the invoice asks for (domain amountToPay). */
+  toPay: AmountToPay;
+  /** The account at the end of the period: what it is, since when, what restores it. */
+  state: DocumentState;
+  /** D-13: the VAT included in the period's service charges, per rate; empty for a non-payer. */
+  vat: VatLine[];
+  /** cl. 23.7: the penalties of each overdue invoice by days, base and rate. */
+  penaltyDetails: (PenaltyDetail & { invoiceNumber: string | null })[];
+  /** How to pay, as the operator lists it. */
+  paymentChannels: string[];
+}
+
+/** The account's state as a document states it (cl. 17, 21.13, 23.5, 23.6, 17.4, 22.10). */
+export interface DocumentState {
+  status: 'active' | 'suspended' | 'terminated';
+  suspendReason: 'funds' | 'debt' | null;
+  /** Suspended since, or terminated on. */
+  since: string | null;
+  /** Suspended for funds: the smallest top-up that restores it; for debt: the payment that does (penalties included). */
+  restoreWith: Tiyn | null;
+  terminatedBy: 'operator' | 'subscriber' | null;
+  /** cl. 17.4: by when a positive balance is paid back (termination at the subscriber's request). */
+  refundDueOn: string | null;
+  /** cl. 22.10: rented equipment still out, and by when it is to be back. */
+  equipment: { serial: string; model: string | null; cost: Tiyn }[];
+  equipmentReturnBy: string | null;
 }
 
 export interface RenderTask {
@@ -60,45 +87,63 @@ export interface RenderResult {
 
 interface Column {
   title: string;
-  field: 'kind' | 'dates' | 'days' | 'amount';
+  field: 'kind' | 'dates' | 'days' | 'price' | 'amount';
   width: number;
   align?: 'left' | 'right';
 }
 
-/** Rows of a `list` section: a label and an amount, as many as the document has (the debt demand's breakdown). */
-export type ListRows = readonly { label: string; value: string }[];
+/**
+ * Rows of a `list` section: each row's values fill the section's `label` and `value` patterns (a
+ * row's `what`, when the label is a map, picks the pattern). The default patterns print a row's own
+ * `label` and `value`.
+ */
+export type ListRows = readonly Record<string, string>[];
 
 /** `when`: drawn only if that value is not empty; `unless`: only if it is. */
 type Section = (
-  | { type: 'title'; text: string; sub?: string; when?: string }
-  | { type: 'note' | 'text' | 'small'; text: string; when?: string; bold?: boolean }
-  | { type: 'fields'; heading: string; rows: [string, string][]; when?: string }
-  | { type: 'amount'; label: string; value: string; when?: string; bold?: boolean; shade?: boolean }
-  | { type: 'table'; heading: string; source: 'lines' | 'payments' | 'penalties'; empty?: string; columns: Column[]; total?: { label: string; value: string }; when?: string }
-  | { type: 'list'; heading?: string; source: string; when?: string }
-  | { type: 'rule'; when?: string }
-) & { unless?: string };
+  | { type: 'title'; text: string; sub?: string }
+  | { type: 'note' | 'text' | 'small'; text: string; bold?: boolean }
+  | { type: 'fields'; heading: string; rows: [string, string][] }
+  | { type: 'amount'; label: string; value: string; bold?: boolean; shade?: boolean; big?: boolean }
+  | { type: 'table'; heading: string; source: 'lines' | 'payments'; empty?: string; columns: Column[]; total?: { label: string; value: string } }
+  | { type: 'list'; heading?: string; source: string; label?: string | Record<string, string>; value?: string; small?: boolean; empty?: string }
+  | { type: 'columns'; parts: Section[] }
+  | { type: 'heading'; text: string }
+  | { type: 'rule' }
+) & { when?: string; unless?: string };
 
-export interface InvoiceTemplate {
+/** Page, fonts, sizes, colours, month names and the labels of entry kinds: one layout for every document (templates/layout.json). */
+interface Layout {
   page: { size: string; margins: { top: number; bottom: number; left: number; right: number } };
   fonts: { regular: string; bold: string };
-  sizes: { title: number; heading: number; text: number; small: number };
+  sizes: { title: number; heading: number; text: number; small: number; big?: number };
   colors: { text: string; muted: string; rule: string; shade: string };
-  months: { kk: string[]; ru: string[] };
+  months: { kk: string[]; ru: string[]; kkOf?: string[]; ruOf?: string[] };
   currency: string;
   kinds: Record<EntryKind, string>;
+  /** Words the code puts together (price per month or day, days). */
+  words: Record<string, string>;
+}
+
+export interface InvoiceTemplate extends Layout {
   sections: Section[];
 }
 
 const templates = new Map<string, InvoiceTemplate>();
 
-/** Reads a template once per process. */
+/**
+ * Reads a template once per process: its sections, over the layout it names (`"layout":
+ * "layout.json"`, beside it), so the invoice, the final invoice and the notice share one layout.
+ */
 export function loadTemplate(file: string = DEFAULT_TEMPLATE): InvoiceTemplate {
   let t = templates.get(file);
   if (!t) {
-    t = JSON.parse(readFileSync(file, 'utf8').replace(/^\ufeff/, '')) as InvoiceTemplate;
+    const own = JSON.parse(readFileSync(file, 'utf8').replace(/^\ufeff/, '')) as Partial<InvoiceTemplate> & { layout?: string };
+    const layout = own.layout ? (JSON.parse(readFileSync(path.join(path.dirname(file), own.layout), 'utf8').replace(/^\ufeff/, '')) as Partial<Layout>) : {};
+    t = { ...layout, ...own } as InvoiceTemplate;
     if (!Array.isArray(t.sections) || !t.fonts || !t.page || !t.sizes) throw new Error(`${file}: not a document template (page, fonts, sizes, sections)`);
     t.kinds ??= {} as InvoiceTemplate['kinds'];
+    t.words ??= {};
     templates.set(file, t);
   }
   return t;
@@ -113,8 +158,18 @@ export function displayDate(iso: string): string {
   return `${d}.${m}.${y}`;
 }
 
+/** No-break spaces: an amount ("5 000,00 ₸") is never split over two lines. */
+export function unbreakable(text: string): string {
+  return text.replace(/ /g, '\u00a0');
+}
+
 function money(amount: Tiyn): string {
-  return formatTenge(amount, { symbol: false });
+  return unbreakable(formatTenge(amount, { symbol: false }));
+}
+
+function nextPeriodOf(period: string): string {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
 /** The flat map the template's {placeholders} and `when` flags read. */
@@ -122,13 +177,24 @@ export function templateValues(inv: InvoiceDocument, t: InvoiceTemplate): Record
   const [year, month] = inv.period.split('-');
   const m = Number(month) - 1;
   const last = new Date(Date.UTC(Number(year), m + 1, 0)).getUTCDate();
+  const [nextYear, nextMonth] = nextPeriodOf(inv.period).split('-');
+  const nm = Number(nextMonth) - 1;
   const flag = (b: boolean) => (b ? '1' : '');
   const o = inv.operator;
+  const cur = t.currency;
+  const st = inv.state;
+  const pay = inv.toPay;
+  const payAmount = pay.kind === 'due' || pay.kind === 'topup' ? pay.amount : 0;
+  const topupDebt = pay.kind === 'topup' ? pay.debt : 0;
+  const prepayment = pay.kind === 'topup' || pay.kind === 'covered' || pay.kind === 'nothing' ? pay.prepayment : 0;
+  const refund = inv.final && inv.closingBalance > 0 ? inv.closingBalance : 0;
   return {
     number: inv.number,
     period: inv.period,
     period_kk: `${year} жылғы ${t.months.kk[m] ?? month}`,
     period_ru: `${t.months.ru[m] ?? month} ${year} г.`,
+    next_period_kk: `${nextYear} жылғы ${t.months.kk[nm] ?? nextMonth}`,
+    next_period_ru: `${t.months.ru[nm] ?? nextMonth} ${nextYear} г.`,
     period_start: displayDate(`${inv.period}-01`),
     period_end: displayDate(`${inv.period}-${String(last).padStart(2, '0')}`),
     issued_on: displayDate(inv.issuedOn),
@@ -150,36 +216,86 @@ export function templateValues(inv: InvoiceDocument, t: InvoiceTemplate): Record
     account: inv.account,
     address: inv.address,
     tariff: inv.tariff,
-    method_text: inv.method === 'advance' ? 'аванстық / авансовый (предоплата)' : 'кредиттік / кредитный (постоплата)',
+    method_text: inv.method === 'advance' ? (t.words.advance ?? 'advance') : (t.words.credit ?? 'credit'),
     opening: `${inv.openingBalance > 0 ? '+' : ''}${money(inv.openingBalance)}`,
     closing: `${inv.closingBalance > 0 ? '+' : ''}${money(inv.closingBalance)}`,
     principal: money(inv.principal),
     payments: money(inv.payments),
     penalties: money(-inv.penalties),
-    amount_due: `${money(inv.amountDue)} ${t.currency}`,
-    amount_due_kk: amountInWordsKk(inv.amountDue),
-    amount_due_ru: amountInWordsRu(inv.amountDue),
-    advised_topup: inv.advisedTopup === null ? '' : `${money(inv.advisedTopup)} ${t.currency}`,
-    next_month_cost: money(inv.nextMonthCost),
+    amount_due: `${money(inv.amountDue)}\u00a0${cur}`,
+    advised_topup: inv.advisedTopup === null ? '' : `${money(inv.advisedTopup)}\u00a0${cur}`,
+    next_month_cost: `${money(inv.nextMonthCost)}\u00a0${cur}`,
+    // the one amount to pay
+    pay_due: flag(pay.kind === 'due'),
+    pay_nothing: flag(pay.kind === 'nothing'),
+    pay_topup: flag(pay.kind === 'topup'),
+    pay_covered: flag(pay.kind === 'covered'),
+    pay_amount: `${money(payAmount)}\u00a0${cur}`,
+    pay_words_kk: amountInWordsKk(payAmount),
+    pay_words_ru: amountInWordsRu(payAmount),
+    topup_debt: `${money(topupDebt)}\u00a0${cur}`,
+    has_topup_debt: flag(topupDebt > 0),
+    prepayment: `${money(prepayment)}\u00a0${cur}`,
+    has_prepayment: flag(prepayment > 0),
+    // the account's state
+    state_active: flag(st.status === 'active'),
+    state_funds: flag(st.status === 'suspended' && st.suspendReason === 'funds'),
+    state_debt: flag(st.status === 'suspended' && st.suspendReason === 'debt'),
+    state_terminated: flag(st.status === 'terminated'),
+    since: st.since ? displayDate(st.since) : '',
+    restore_with: st.restoreWith === null ? '' : `${money(st.restoreWith)}\u00a0${cur}`,
+    by_operator: flag(st.terminatedBy === 'operator'),
+    by_subscriber: flag(st.terminatedBy === 'subscriber'),
+    refund: `${money(refund)}\u00a0${cur}`,
+    has_refund: flag(refund > 0),
+    refund_due_on: st.refundDueOn && refund > 0 ? displayDate(st.refundDueOn) : '',
+    has_equipment: flag(st.equipment.length > 0),
+    equipment_return_by: st.equipmentReturnBy ? displayDate(st.equipmentReturnBy) : '',
     advance: flag(inv.method === 'advance'),
     credit: flag(inv.method === 'credit'),
+    advance_going: flag(inv.method === 'advance' && !inv.final),
     final: flag(inv.final),
-    has_penalties: flag(inv.penaltyLines.length > 0),
+    has_penalties: flag(inv.penaltyDetails.length > 0),
     has_payments: flag(inv.paymentLines.length > 0),
+    has_channels: flag(inv.paymentChannels.length > 0),
+    vat_payer: flag(inv.vat.length > 0),
   };
 }
 
-function fill(text: string, values: Record<string, string>): string {
+/** The rows of an invoice's lists: VAT by rate, penalties by invoice, payment channels, equipment. */
+export function invoiceLists(inv: InvoiceDocument, t: InvoiceTemplate): Record<string, ListRows> {
+  const cur = t.currency;
+  return {
+    vat: inv.vat.map((v) => ({ rate: ratePercent(v.rate), vat: `${money(v.vat)}\u00a0${cur}`, turnover: `${money(v.turnover)}\u00a0${cur}` })),
+    penalties: inv.penaltyDetails.map((p) => ({
+      what: p.base === null ? 'unknown' : 'invoice',
+      invoice: p.invoiceNumber ?? '—',
+      from: displayDate(p.from),
+      to: displayDate(p.to),
+      dates: p.from === p.to ? displayDate(p.from) : `${displayDate(p.from)} – ${displayDate(p.to)}`,
+      days: String(p.days),
+      base: p.base === null ? '' : `${money(p.base)}\u00a0${cur}`,
+      rate: p.rate === null ? '' : ratePercent(p.rate),
+      amount: `${money(-p.amount)}\u00a0${cur}`,
+    })),
+    channels: inv.paymentChannels.map((text) => ({ text })),
+    equipment: inv.state.equipment.map((e) => ({ serial: e.serial, model: e.model ?? '', cost: `${money(e.cost)}\u00a0${cur}` })),
+  };
+}
+
+export function fill(text: string, values: Record<string, string>): string {
   return text.replace(/\{([a-z_]+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
 
 function lineCells(line: InvoiceLine, t: InvoiceTemplate, sign: 1 | -1): Record<Column['field'], string> {
   const name = t.kinds[line.kind] ?? line.kind;
   const dates = line.from === line.to ? displayDate(line.from) : `${displayDate(line.from)} – ${displayDate(line.to)}`;
+  const per = line.price ? (line.price.per === 'month' ? (t.words.per_month ?? '/month') : (t.words.per_day ?? '/day')) : '';
   return {
     kind: line.memo ? `${name}: ${line.memo}` : name,
     dates,
     days: line.days === null ? '' : String(line.days),
+    price: line.price ? `${money(line.price.amount)}${per}` : '',
     // Charges print as positive amounts, credits that give a charge back as negative.
     amount: money(sign * line.amount),
   };
@@ -189,8 +305,8 @@ function lineCells(line: InvoiceLine, t: InvoiceTemplate, sign: 1 | -1): Record<
 // Drawing
 
 class Writer {
-  readonly left: number;
-  readonly width: number;
+  left: number;
+  width: number;
   private readonly bottom: number;
 
   constructor(
@@ -234,15 +350,15 @@ class Writer {
   }
 
   /** Cells side by side; the row is as tall as its tallest cell. */
-  row(cells: { text: string; width: number; align?: 'left' | 'right'; bold?: boolean }[], size: number, shade?: string): void {
+  row(cells: { text: string; width: number; align?: 'left' | 'right'; bold?: boolean }[], size: number, shade?: string, pad = 3): void {
     const heights = cells.map((c) => this.font(Boolean(c.bold), size).doc.heightOfString(this.checked(c.text), { width: c.width - 4 }));
-    const h = Math.max(...heights) + 3;
+    const h = Math.max(...heights) + pad;
     this.room(h);
     const y = this.doc.y;
     if (shade) this.doc.rect(this.left, y - 1, this.width, h).fill(shade);
     let x = this.left;
     for (const c of cells) {
-      this.font(Boolean(c.bold), size).doc.text(c.text, x + 2, y + 1, { width: c.width - 4, align: c.align ?? 'left' });
+      this.font(Boolean(c.bold), size).doc.text(c.text, x + 2, y + pad / 2, { width: c.width - 4, align: c.align ?? 'left' });
       x += c.width;
     }
     this.doc.x = this.left;
@@ -264,37 +380,62 @@ function drawSection(w: Writer, s: Section, inv: InvoiceDocument | undefined, va
   switch (s.type) {
     case 'title':
       w.font(true, t.sizes.title).text(fill(s.text, values), { align: 'center' });
-      if (s.sub) w.font(false, t.sizes.text).text(fill(s.sub, values), { align: 'center', gap: 0.6 });
+      if (s.sub) w.font(false, t.sizes.text).text(fill(s.sub, values), { align: 'center', gap: 0.5 });
+      return;
+    case 'heading':
+      w.font(true, t.sizes.heading).text(fill(s.text, values), { gap: 0.1 });
       return;
     case 'note':
-      w.font(true, t.sizes.text).text(fill(s.text, values), { gap: 0.4 });
+      w.font(true, t.sizes.text).text(fill(s.text, values), { gap: 0.3 });
       return;
     case 'text':
       w.font(Boolean(s.bold), t.sizes.text).text(fill(s.text, values), { gap: 0.2 });
       return;
     case 'small':
-      w.font(false, t.sizes.small, t.colors.muted).text(fill(s.text, values), { gap: 0.3 });
+      w.font(false, t.sizes.small, t.colors.muted).text(fill(s.text, values), { gap: 0.2 });
       return;
     case 'rule':
       w.rule();
       return;
+    case 'columns': {
+      // parts side by side, each in its share of the width; the next section starts below the tallest
+      const { left, width } = w;
+      const top = w.doc.y;
+      const gap = 10;
+      const each = (width - gap * (s.parts.length - 1)) / s.parts.length;
+      let bottom = top;
+      s.parts.forEach((part, i) => {
+        w.left = left + i * (each + gap);
+        w.width = each;
+        w.doc.y = top;
+        drawSection(w, part, inv, values, lists);
+        bottom = Math.max(bottom, w.doc.y);
+      });
+      w.left = left;
+      w.width = width;
+      w.doc.x = left;
+      w.doc.y = bottom;
+      return;
+    }
     case 'list': {
+      const rows = lists[s.source] ?? [];
+      if (rows.length === 0 && !s.empty) return;
       if (s.heading) w.font(true, t.sizes.heading).text(fill(s.heading, values));
-      for (const r of lists[s.source] ?? []) {
-        w.row(
-          [
-            { text: r.label, width: w.width * 0.72 },
-            { text: r.value, width: w.width * 0.28, align: 'right' },
-          ],
-          t.sizes.text,
-        );
+      if (rows.length === 0 && s.empty) w.font(false, t.sizes.text).text(fill(s.empty, values));
+      const size = s.small ? t.sizes.small : t.sizes.text;
+      for (const r of rows) {
+        const pattern = typeof s.label === 'object' ? (s.label[r.what ?? ''] ?? s.label.default ?? '{label}') : (s.label ?? '{label}');
+        const label = fill(fill(pattern, r), values);
+        const value = fill(s.value ?? '{value}', r);
+        if (value === '') w.row([{ text: label, width: w.width }], size, undefined, 2);
+        else w.row([{ text: label, width: w.width * 0.76 }, { text: value, width: w.width * 0.24, align: 'right' }], size, undefined, 2);
       }
       w.doc.moveDown(0.2);
       return;
     }
     case 'fields': {
       w.font(true, t.sizes.heading).text(fill(s.heading, values));
-      const labelWidth = w.width * 0.34;
+      const labelWidth = w.width * 0.36;
       for (const [label, value] of s.rows) {
         w.row(
           [
@@ -302,25 +443,30 @@ function drawSection(w: Writer, s: Section, inv: InvoiceDocument | undefined, va
             { text: fill(value, values), width: w.width - labelWidth, bold: true },
           ],
           t.sizes.text,
+          undefined,
+          2,
         );
       }
-      w.doc.moveDown(0.5);
+      w.doc.moveDown(0.3);
       return;
     }
-    case 'amount':
+    case 'amount': {
+      const size = s.big ? (t.sizes.big ?? t.sizes.title) : s.bold ? t.sizes.heading : t.sizes.text;
       w.row(
         [
-          { text: fill(s.label, values), width: w.width * 0.72, bold: Boolean(s.bold) },
-          { text: fill(s.value, values), width: w.width * 0.28, align: 'right', bold: true },
+          { text: fill(s.label, values), width: w.width * 0.7, bold: Boolean(s.bold) },
+          { text: fill(s.value, values), width: w.width * 0.3, align: 'right', bold: true },
         ],
-        s.bold ? t.sizes.heading : t.sizes.text,
+        size,
         s.shade ? t.colors.shade : undefined,
+        s.big ? 6 : 3,
       );
-      w.doc.moveDown(0.2);
+      w.doc.moveDown(0.15);
       return;
+    }
     case 'table': {
       if (!inv) throw new Error(`template section "${s.heading}": a table needs an invoice's lines`);
-      const source = s.source === 'lines' ? inv.lines : s.source === 'payments' ? inv.paymentLines : inv.penaltyLines;
+      const source = s.source === 'lines' ? inv.lines : inv.paymentLines;
       const sign = s.source === 'payments' ? 1 : -1;
       w.font(true, t.sizes.heading).text(fill(s.heading, values));
       const widths = s.columns.map((c) => c.width * w.width);
@@ -328,18 +474,18 @@ function drawSection(w: Writer, s: Section, inv: InvoiceDocument | undefined, va
       if (source.length === 0 && s.empty) w.row([{ text: fill(s.empty, values), width: w.width }], t.sizes.text);
       for (const line of source) {
         const cells = lineCells(line, t, sign);
-        w.row(s.columns.map((c, i) => ({ text: cells[c.field], width: widths[i]!, align: c.align })), t.sizes.text);
+        w.row(s.columns.map((c, i) => ({ text: cells[c.field], width: widths[i]!, align: c.align })), t.sizes.text, undefined, 2);
       }
       if (s.total) {
         w.row(
           [
-            { text: fill(s.total.label, values), width: w.width * 0.72, bold: true },
-            { text: fill(s.total.value, values), width: w.width * 0.28, align: 'right', bold: true },
+            { text: fill(s.total.label, values), width: w.width * 0.7, bold: true },
+            { text: fill(s.total.value, values), width: w.width * 0.3, align: 'right', bold: true },
           ],
           t.sizes.text,
         );
       }
-      w.doc.moveDown(0.5);
+      w.doc.moveDown(0.3);
       return;
     }
   }
@@ -398,7 +544,7 @@ export async function renderInvoicePdf(inv: InvoiceDocument, templateFile: strin
     author: inv.operator.name,
     subject: `Шот / Счёт ${inv.number}, ${inv.account}`,
     createdOn: inv.issuedOn,
-  }, inv);
+  }, inv, invoiceLists(inv, t));
 }
 
 /** Writes a file under a temporary name, then renames it: the file is whole or absent. */
