@@ -2,7 +2,7 @@
 // 2 bad usage or input, 75 busy.
 import { statSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { NoDatabaseError } from '../db/connection.js';
+import { DatabaseRefusedError, NoDatabaseError } from '../db/connection.js';
 import { BusyError, describeProblem, InputError } from '../domain/errors.js';
 import { registerAccount } from './commands/account.js';
 import { registerImport } from './commands/import.js';
@@ -96,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`esep: refused, nothing was changed:\n${error.problems.map((p) => `  ${describeProblem(p)}`).join('\n')}\n`);
       return EXIT.input;
     }
-    if (error instanceof NoDatabaseError) {
+    if (error instanceof NoDatabaseError || error instanceof DatabaseRefusedError) {
       process.stderr.write(`esep: ${error.message}\n`);
       return EXIT.input;
     }
@@ -110,6 +110,21 @@ export async function main(argv: string[]): Promise<number> {
       const folder = (error as NodeJS.ErrnoException).path ?? argv.slice(2).find((a) => isFolder(a)) ?? 'FILE';
       process.stderr.write(`esep: refused, nothing was changed:\n  ${folder}: is a folder, a file was expected\n`);
       return EXIT.input;
+    }
+    if ((code === 'ENOTDIR' || (code === 'EEXIST' && (error as NodeJS.ErrnoException).syscall === 'mkdir')) && (error as NodeJS.ErrnoException).path) {
+      // a file given where a folder was expected (--out FILE, --dry-run FILE): bad usage as well
+      process.stderr.write(`esep: refused:\n  ${(error as NodeJS.ErrnoException).path}: a file is in the way of a folder, a folder was expected\n`);
+      return EXIT.input;
+    }
+    const dbFile = program.opts<{ db?: string }>().db ?? process.env.ESEP_DB ?? 'esep.db';
+    if (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) {
+      // db/connection.ts opens a database file that may not be written read-only
+      process.stderr.write(`esep: refused, nothing was changed:\n  ${dbFile}: the database is read-only and this command writes to it (commands that only read, such as \`account show\` and \`verify\`, work)\n`);
+      return EXIT.input;
+    }
+    if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+      process.stderr.write(`esep: failed: ${dbFile} is damaged (${(error as Error).message}): \`esep verify\` runs SQLite's integrity check; \`esep restore BACKUP\` replaces it\n`);
+      return EXIT.failed;
     }
     const verbose = program.opts<{ verbose?: boolean }>().verbose || process.argv.includes('--verbose');
     process.stderr.write(`esep: failed: ${(error as Error).message ?? String(error)}\n`);

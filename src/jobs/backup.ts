@@ -10,26 +10,29 @@
 // named so are ever pruned.
 //
 // A restore refuses:
-//   - a file that is not an esep database (not SQLite, or lacking esep's tables), or one written by a
-//     newer esep (a migration this program does not know);
+//   - a file that is not an esep database (not SQLite, or lacking esep's tables), one that fails
+//     SQLite's integrity check (damaged pages), or one written by a newer esep (a migration this
+//     program does not know);
 //   - to overwrite a database that is newer than the backup, unless --force. "Newer" means: its
 //     ledger has an entry with a higher id than any in the backup, or its journal has a job started
 //     later than any in the backup (restores themselves not counted). Ledger ids only grow and the
 //     ledger is append-only, so a database that went on working after the backup was taken always
 //     counts as newer;
-//   - to run while a job holds the writer lock: it takes that lock itself (busy: exit 75).
+//   - to run while a job holds the writer lock, or a send its `send` lock (a send writes its
+//     messages' outcomes while it holds only that one): it takes both itself (busy: exit 75).
 // The restored database has the restore journaled (job 'restore'), runs the backup had in progress
 // marked interrupted, and no lock but the restore's own, released at the end.
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { MIGRATIONS_DIR, openDatabase, type Db } from '../db/connection.js';
+import { migrationState, newerDatabaseMessage, openDatabase, type Db } from '../db/connection.js';
 import { acquireLock, journalRun, nowIso } from '../db/journal.js';
 import type { Config } from '../config/config.js';
 import { InputError } from '../domain/errors.js';
 import { almatyMoment } from '../domain/schedule.js';
 import type { Period } from '../domain/dates.js';
+import { integrityProblems } from './verify.js';
 
 /** The tables that make a SQLite file an esep database. */
 export const ESEP_TABLES = ['__drizzle_migrations', 'operator', 'accounts', 'ledger', 'job_runs', 'job_locks'] as const;
@@ -150,13 +153,11 @@ export function isNewer(a: DatabaseFacts, b: DatabaseFacts): boolean {
   return a.maxLedgerId > b.maxLedgerId || (a.lastRunAt ?? '') > (b.lastRunAt ?? '');
 }
 
-function newestKnownMigration(): number {
-  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: { when: number }[] };
-  return Math.max(0, ...journal.entries.map((e) => e.when));
-}
-
-/** Opens a file read-only and checks that it is an esep database this program can use; returns its facts. */
-export function inspectEsepDatabase(file: string, field: string): DatabaseFacts {
+/**
+ * Opens a file read-only and checks that it is an esep database this program can use; returns its
+ * facts. With `integrity` (the backup to restore), SQLite's integrity check must pass too.
+ */
+export function inspectEsepDatabase(file: string, field: string, options: { integrity?: boolean } = {}): DatabaseFacts {
   if (!existsSync(file)) throw new InputError([{ field, message: `no such file: ${file}` }]);
   let sqlite: Database.Database | undefined;
   try {
@@ -166,10 +167,12 @@ export function inspectEsepDatabase(file: string, field: string): DatabaseFacts 
     );
     const missing = ESEP_TABLES.filter((t) => !tables.has(t));
     if (missing.length > 0) throw new InputError([{ field, message: `${file} is not an esep database (no table ${missing.join(', ')})` }]);
-    const newest = (sqlite.prepare('SELECT COALESCE(MAX(created_at), 0) AS at FROM __drizzle_migrations').get() as { at: number }).at;
-    if (Number(newest) > newestKnownMigration()) {
-      throw new InputError([{ field, message: `${file} was written by a newer esep (it has migrations this one does not know)` }]);
+    const damage = options.integrity ? integrityProblems(sqlite) : [];
+    if (damage.length > 0) {
+      throw new InputError([{ field, message: `${file} is damaged: SQLite's integrity check fails: ${damage.slice(0, 3).join('; ')}` }]);
     }
+    const migrations = migrationState(sqlite);
+    if (migrations.unknown.length > 0) throw new InputError([{ field, message: newerDatabaseMessage(file, migrations.unknown) }]);
     return databaseFacts(sqlite);
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -197,7 +200,7 @@ export async function restoreDatabase(file: string, target: string, options: { f
   const from = path.resolve(file);
   const to = path.resolve(target);
   if (from === to) throw new InputError([{ field: 'FILE', message: 'is the database itself' }]);
-  const backup = inspectEsepDatabase(from, 'FILE');
+  const backup = inspectEsepDatabase(from, 'FILE', { integrity: true });
   const replaced = existsSync(to);
   if (!replaced && !existsSync(path.dirname(to))) throw new InputError([{ field: '--db', message: `no such folder: ${path.dirname(to)}` }]);
 
@@ -206,7 +209,19 @@ export async function restoreDatabase(file: string, target: string, options: { f
   let release = () => {};
   const temp = `${to}.restore-${process.pid}`;
   try {
-    if (db) release = acquireLock(db, 'restore');
+    if (db) {
+      const releaseWriter = acquireLock(db, 'restore');
+      try {
+        const releaseSend = acquireLock(db, 'restore', 'send');
+        release = () => {
+          releaseSend();
+          releaseWriter();
+        };
+      } catch (error) {
+        releaseWriter();
+        throw error;
+      }
+    }
     // read again under the lock: a job may have finished between the first look and the lock
     const current = db ? databaseFacts(db.sqlite) : null;
     const forced = current !== null && isNewer(current, backup);

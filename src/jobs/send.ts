@@ -20,7 +20,7 @@
 // With dryRunDir nothing is queued or marked and no lock is taken: each message that would be sent
 // is written there as an .eml file instead.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SMTP_TIMEOUT_SECONDS } from '../config/config.js';
 import { PROJECT_ROOT, type Db } from '../db/connection.js';
@@ -68,6 +68,7 @@ import {
   type OutgoingMail,
   type SmtpTimeouts,
 } from '../io/mail.js';
+import { ensureFolder } from '../io/files.js';
 import { PAY_WITHIN_DAYS } from './notices.js';
 import { runJob, type JobResult, type Progress } from './runner.js';
 
@@ -233,6 +234,8 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendResult>
   if (!dryRunDir && !options.transport && smtp.url === null) {
     throw new InputError([{ field: 'smtp.url', message: 'no SMTP server: set smtp.url in the configuration or ESEP_SMTP_URL (or use --dry-run DIR)' }]);
   }
+  // the folder first: a file in its way, or one that cannot be made, is refused before any work
+  if (dryRunDir !== undefined) ensureFolder(dryRunDir, '--dry-run');
   const template = loadMailTemplate(options.templates?.[scope.kind] ?? MAIL_TEMPLATES[scope.kind]);
   const from = fromAddress(smtp, operator);
   const result: Omit<SendResult, keyof JobResult> = { failed: [], missingFiles: [], stopped: null, withoutPdf: invoicesWithoutPdf(db, scope), written: [] };
@@ -264,7 +267,6 @@ export async function runSend(db: Db, options: SendOptions): Promise<SendResult>
           }
           return queued;
         });
-        await mkdir(dryRunDir, { recursive: true });
         for (const m of due) {
           let mail: OutgoingMail;
           try {

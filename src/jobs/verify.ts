@@ -1,5 +1,6 @@
 // `esep verify`: the invariants of SPEC section 6, checked over the whole database. Each check is
 // one aggregate query, so it runs in seconds over a million accounts.
+import Database from 'better-sqlite3';
 import type { Db } from '../db/connection.js';
 import { getOperator } from '../db/operator.js';
 import { capOf } from '../domain/penalty.js';
@@ -27,9 +28,45 @@ export interface Violation {
 }
 
 
+/** The invariant a damaged file breaks: SQLite's own check of its pages and indexes. */
+export const INTEGRITY = "SQLite's integrity check";
+/** The damage named, at most this many lines of it (SQLite lists one per broken page or index entry). */
+const INTEGRITY_LINES = 10;
+
+/**
+ * SQLite's integrity check (`PRAGMA integrity_check`) of a database: each problem it names, [] when
+ * the file is whole. A file so damaged that the check itself fails gives that failure.
+ */
+export function integrityProblems(sqlite: Database.Database): string[] {
+  try {
+    const rows = sqlite.prepare(`PRAGMA integrity_check(${INTEGRITY_LINES})`).all() as { integrity_check: string }[];
+    const lines = rows.map((r) => r.integrity_check);
+    return lines.length === 1 && lines[0] === 'ok' ? [] : lines;
+  } catch (error) {
+    return [(error as Error).message];
+  }
+}
+
+/** The integrity check of a database file, opened read-only on its own (before anything else reads it). */
+export function fileIntegrityProblems(file: string): string[] {
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(file, { readonly: true, fileMustExist: true });
+    return integrityProblems(sqlite);
+  } catch (error) {
+    return [(error as Error).message];
+  } finally {
+    sqlite?.close();
+  }
+}
+
 export function verify(db: Db): Violation[] {
   const out: Violation[] = [];
   const q = <T>(sql: string, ...params: unknown[]) => db.sqlite.prepare(sql).all(...params) as T[];
+
+  // a damaged file: its figures cannot be trusted, so nothing else is checked on it
+  const damage = integrityProblems(db.sqlite);
+  if (damage.length > 0) return damage.map((detail) => ({ invariant: INTEGRITY, account: null, detail }));
 
   for (const r of q<{ account: string; balance: number; total: number }>(
     `SELECT a.account, a.balance, COALESCE(SUM(l.amount), 0) AS total

@@ -1,6 +1,7 @@
 // Backups in-process: consistent while another connection writes, automatic backups named and
 // pruned, the month-end backup taken once, the "newer" rule of restore.
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inTransaction, openDatabase, type Db } from '../../src/db/connection.js';
@@ -166,5 +167,19 @@ describe('restoreDatabase', () => {
     back.close();
     // the restore itself does not make the database newer than its backup: restoring again needs no force
     await expect(restoreDatabase(backup, path.join(dir, 'origin.db'))).resolves.toMatchObject({ forced: false });
+  });
+
+  it('refuses (busy) while a send holds its lock: a send writes its outcomes without the writer lock', async () => {
+    const db = fileDb('sending.db', 2);
+    const backup = path.join(dir, 'sending-backup.db');
+    await backupDatabase(db, backup);
+    // a live process (this one's parent) is sending
+    db.sqlite
+      .prepare(`INSERT INTO job_locks (name, pid, host, job, acquired_at) VALUES ('send', ?, ?, 'send-invoices', '2026-11-25T00:00:00Z')`)
+      .run(process.ppid, hostname());
+    await expect(restoreDatabase(backup, path.join(dir, 'sending.db'))).rejects.toThrow(/busy: send-invoices is running/);
+    // the writer lock the restore took first was given back
+    expect(db.sqlite.prepare('SELECT name FROM job_locks').all()).toEqual([{ name: 'send' }]);
+    db.close();
   });
 });

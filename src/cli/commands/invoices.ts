@@ -10,6 +10,7 @@ import { ALLOW_FUTURE, configOf, globals, jobDate, jobPeriod, print, printJson, 
 import { terminalProgress } from '../progress.js';
 import { REGISTRY_LIST, registryRows } from '../../jobs/registry.js';
 import { writeXlsx, xlsxTarget } from '../../io/xlsx.js';
+import { ensureFolder } from '../../io/files.js';
 
 const n = (c: Counts, k: string) => c[k] ?? 0;
 
@@ -74,6 +75,8 @@ export function registerRunInvoices(run: Command): void {
       const xlsx = options.xlsx === undefined ? undefined : xlsxTarget(options.xlsx);
       const period = jobPeriod(options.period, options);
       const issuedOn = options.date === undefined ? undefined : jobDate(options.date, options);
+      // --out FILE, or a folder that cannot be made (under /proc): refused before anything is numbered
+      if (options.out !== undefined && !options.dryRun) ensureFolder(options.out, '--out');
       await withDb(cmd, async (db) => {
         if (!options.reissue) refuseGap(periodsNeverInvoiced(db, period));
         warnIfDailyJobsBehind(db, lastDayOf(period));
