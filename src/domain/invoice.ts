@@ -177,7 +177,7 @@ export interface MonthEndFacts {
   advanceFeeDays?: readonly IsoDate[];
 }
 
-/** cl. 13: an invoice's number, `{prefix}-{YYYY}-{seq:06}`, gapless per year. */
+/** cl. 13: an invoice's number, `{prefix}-{YYYY}-{seq:06}`, gapless per prefix and year (each prefix is its own series). */
 export function invoiceNumber(prefix: string, year: number, seq: number): string {
   return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
 }

@@ -2,7 +2,6 @@
 // one aggregate query, so it runs in seconds over a million accounts.
 import Database from 'better-sqlite3';
 import type { Db } from '../db/connection.js';
-import { getOperator } from '../db/operator.js';
 import { capOf } from '../domain/penalty.js';
 import { penaltyRules } from './penalties.js';
 import { formatTenge } from '../domain/money.js';
@@ -161,23 +160,27 @@ export function verify(db: Db): Violation[] {
     });
   }
 
-  const prefix = getOperator(db)?.invoicePrefix;
-  for (const r of q<{ year: number; n: number; lo: number; hi: number }>(
-    `SELECT year, COUNT(*) AS n, MIN(seq) AS lo, MAX(seq) AS hi FROM invoices GROUP BY year HAVING lo <> 1 OR hi <> n`,
+  // cl. 13: numbers are gapless per prefix and year (docs/invoices.md), each invoice's number made of
+  // the prefix, year and sequence stored with it (a later prefix of the operator changes none of them).
+  for (const r of q<{ prefix: string; year: number; n: number; lo: number; hi: number; missing: number }>(
+    `SELECT prefix, year, COUNT(*) AS n, MIN(seq) AS lo, MAX(seq) AS hi,
+            CASE WHEN MIN(seq) <> 1 THEN 1 ELSE (SELECT MIN(i.seq) + 1 FROM invoices i WHERE i.prefix = g.prefix AND i.year = g.year
+              AND NOT EXISTS (SELECT 1 FROM invoices j WHERE j.prefix = i.prefix AND j.year = i.year AND j.seq = i.seq + 1)) END AS missing
+       FROM invoices g GROUP BY prefix, year HAVING lo <> 1 OR hi <> n`,
   )) {
     out.push({
       invariant: 'invoice numbers gapless',
       account: null,
-      detail: `${r.year}: ${r.n} invoices numbered ${r.lo}..${r.hi}`,
+      detail: r.prefix
+        ? `${r.prefix} ${r.year}: ${r.n} invoices numbered ${r.lo}..${r.hi}, ${invoiceNumber(r.prefix, r.year, r.missing)} missing`
+        : `${r.year} without a prefix: ${r.n} invoices numbered ${r.lo}..${r.hi}, ${r.missing} missing`,
     });
   }
-  if (prefix) {
-    for (const r of q<{ account: string; number: string; year: number; seq: number }>(
-      'SELECT account, number, year, seq FROM invoices',
-    )) {
-      if (r.number !== invoiceNumber(prefix, r.year, r.seq)) {
-        out.push({ invariant: 'invoice numbers gapless', account: r.account, detail: `${r.number} is not ${invoiceNumber(prefix, r.year, r.seq)}` });
-      }
+  for (const r of q<{ account: string; number: string; prefix: string; year: number; seq: number }>(
+    'SELECT account, number, prefix, year, seq FROM invoices',
+  )) {
+    if (r.number !== invoiceNumber(r.prefix, r.year, r.seq)) {
+      out.push({ invariant: 'invoice numbers gapless', account: r.account, detail: `${r.number} is not ${invoiceNumber(r.prefix, r.year, r.seq)}` });
     }
   }
 

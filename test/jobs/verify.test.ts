@@ -3,19 +3,26 @@ import { inTransaction, type Db } from '../../src/db/connection.js';
 import { verify } from '../../src/jobs/verify.js';
 import { memoryDbWithAccounts, postWithPayments } from '../helpers/db.js';
 import { postEntries } from '../../src/db/ledger.js';
+import path from 'node:path';
+import { openDatabase } from '../../src/db/connection.js';
+import { saveOperator } from '../../src/db/operator.js';
+import { runInvoices } from '../../src/jobs/invoices.js';
+import { inProcessRenderer } from '../../src/io/pdf/pool.js';
+import { IIN_A, IIN_B, TEST_OPERATOR } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/tmp.js';
 
 let db: Db;
 beforeEach(() => {
   db = memoryDbWithAccounts(['1001', '1002']);
 });
 
-const invoice = (seq: number, account: string, period: string) =>
+const invoice = (seq: number, account: string, period: string, prefix = 'MT') =>
   db.sqlite
     .prepare(
-      `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
-        penalties, closing_balance, principal, amount_due) VALUES (?, 2026, ?, ?, ?, '2026-11-01', '2026-11-25', 0, 0, 0, 0, 0, 0, 0, 0)`,
+      `INSERT INTO invoices (number, prefix, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
+        penalties, closing_balance, principal, amount_due) VALUES (?, ?, 2026, ?, ?, ?, '2026-11-01', '2026-11-25', 0, 0, 0, 0, 0, 0, 0, 0)`,
     )
-    .run(`MT-2026-${String(seq).padStart(6, '0')}`, seq, account, period);
+    .run(`${prefix}-2026-${String(seq).padStart(6, '0')}`, prefix, seq, account, period);
 
 describe('esep verify', () => {
   it('finds nothing wrong in a consistent database', () => {
@@ -65,7 +72,22 @@ describe('esep verify', () => {
   it('finds a gap in invoice numbers', () => {
     invoice(1, '1001', '2026-10');
     invoice(3, '1002', '2026-10');
-    expect(verify(db)).toEqual([{ invariant: 'invoice numbers gapless', account: null, detail: '2026: 2 invoices numbered 1..3' }]);
+    expect(verify(db)).toEqual([{ invariant: 'invoice numbers gapless', account: null, detail: 'MT 2026: 2 invoices numbered 1..3, MT-2026-000002 missing' }]);
+  });
+
+  it('names a series that does not start at 1, and a number not made of its own prefix, year and sequence', () => {
+    invoice(2, '1001', '2026-10');
+    db.sqlite.prepare(`UPDATE invoices SET file = 'x.pdf'`).run(); // not a renumbering: allowed
+    db.sqlite
+      .prepare(
+        `INSERT INTO invoices (number, prefix, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
+          penalties, closing_balance, principal, amount_due) VALUES ('MB-2026-000001', 'MT', 2026, 1, '1002', '2026-10', '2026-11-01', '2026-11-25', 0, 0, 0, 0, 0, 0, 0, 0)`,
+      )
+      .run();
+    expect(verify(db)).toEqual([{ invariant: 'invoice numbers gapless', account: '1002', detail: 'MB-2026-000001 is not MT-2026-000001' }]);
+    expect(() => db.sqlite.prepare(`UPDATE invoices SET prefix = 'MB' WHERE account = '1002'`).run()).toThrow(/keeps its number/);
+    invoice(3, '1001', '2026-09', 'MB');
+    expect(verify(db).map((v) => v.detail)).toEqual(['MB 2026: 1 invoices numbered 3..3, MB-2026-000001 missing', 'MB-2026-000001 is not MT-2026-000001']);
   });
 
   it('finds a correction larger than its entry, and one that names none (D-7)', () => {
@@ -120,6 +142,52 @@ describe('esep verify', () => {
     );
     expect(verify(db)).toEqual([
       { invariant: 'every payment applied exactly once', account: '1001', detail: 'payment 1 (applied) of 1,00 ₸ has 2,00 ₸ on the ledger' },
+    ]);
+  });
+});
+
+describe('invoice numbers when the operator changes its prefix', () => {
+  const dir = tempDir();
+  it('keep the prefix they were issued with: MT for October, MB from November, each series gapless from 1; a gap in either is named', async () => {
+    db = openDatabase(':memory:');
+    saveOperator(db, { ...TEST_OPERATOR, invoicePrefix: 'MT' });
+    db.sqlite.prepare(`INSERT INTO tariffs (code, name) VALUES ('PLAIN', 'PLAIN')`).run();
+    db.sqlite
+      .prepare(`INSERT INTO tariff_prices (tariff_code, effective_from, monthly_fee, port_fee, installation_fee) VALUES ('PLAIN', '0001-01-01', 500000, 0, 0)`)
+      .run();
+    for (const [acc, iin] of [['2001', IIN_A], ['2002', IIN_B]] as const) {
+      db.sqlite.prepare('INSERT INTO subscribers (iin, name) VALUES (?, ?)').run(iin, `Абонент ${acc}`);
+      db.sqlite
+        .prepare(`INSERT INTO accounts (account, iin, method, tariff_code, connected_on, premises_owned, address) VALUES (?, ?, 'credit', 'PLAIN', '2026-09-01', 1, 'x')`)
+        .run(acc, iin);
+    }
+    const run = (period: string) => runInvoices(db, { period, outDir: path.join(dir, period), renderer: inProcessRenderer() });
+    await run('2026-10'); // issued 2026-11-01 under MT
+    saveOperator(db, { ...TEST_OPERATOR, invoicePrefix: 'MB' }); // a branch with its own series
+    await run('2026-11'); // issued 2026-12-01 under MB: a new series from 000001
+    const numbers = () => db.sqlite.prepare('SELECT number, prefix, year, seq, account, period FROM invoices ORDER BY id').all();
+    expect(numbers()).toEqual([
+      { number: 'MT-2026-000001', prefix: 'MT', year: 2026, seq: 1, account: '2001', period: '2026-10' },
+      { number: 'MT-2026-000002', prefix: 'MT', year: 2026, seq: 2, account: '2002', period: '2026-10' },
+      { number: 'MB-2026-000001', prefix: 'MB', year: 2026, seq: 1, account: '2001', period: '2026-11' },
+      { number: 'MB-2026-000002', prefix: 'MB', year: 2026, seq: 2, account: '2002', period: '2026-11' },
+    ]);
+    expect(verify(db)).toEqual([]);
+
+    // a rerun of October under MB issues nothing and renumbers nothing
+    await run('2026-10');
+    expect(numbers()).toHaveLength(4);
+
+    // a gap in each series: MT jumps from 2 to 4, MB from 2 to 5
+    const gap = db.sqlite.prepare(
+      `INSERT INTO invoices (number, prefix, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
+        penalties, closing_balance, principal, amount_due) VALUES (?, ?, 2026, ?, '2001', ?, '2026-12-01', '2026-12-25', 0, 0, 0, 0, 0, 0, 0, 0)`,
+    );
+    gap.run('MT-2026-000004', 'MT', 4, '2026-08');
+    gap.run('MB-2026-000005', 'MB', 5, '2026-07');
+    expect(verify(db).filter((v) => v.invariant === 'invoice numbers gapless')).toEqual([
+      { invariant: 'invoice numbers gapless', account: null, detail: 'MB 2026: 3 invoices numbered 1..5, MB-2026-000003 missing' },
+      { invariant: 'invoice numbers gapless', account: null, detail: 'MT 2026: 3 invoices numbered 1..4, MT-2026-000003 missing' },
     ]);
   });
 });
