@@ -81,11 +81,6 @@ export async function importTariffsReport(db: Db, file: string, options: { dryRu
   return tariffImportReport(db, read.lines, read.name, startedAt, { dryRun: options.dryRun, earlier: read.problems });
 }
 
-export function applyTariffLines(db: Db, lines: readonly TariffLine[], name: string, startedAt: string): ImportSummary {
-  const { added, updated, unchanged } = tariffImportReport(db, lines, name, startedAt);
-  return { added, updated, unchanged };
-}
-
 /**
  * Compares checked lines with the database and writes them in one transaction with the journal
  * row; the problems found here join those of the file in one refusal. A dry run writes nothing.
