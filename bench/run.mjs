@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let failed = false;
-for (const name of ['debit.mjs', 'collection.mjs', 'invoices.mjs']) {
+for (const name of ['debit.mjs', 'collection.mjs', 'invoices.mjs', 'reports.mjs']) {
   const file = path.join(here, name);
   if (!existsSync(file)) continue;
   console.log(`\n== ${name}`);

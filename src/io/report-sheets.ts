@@ -71,6 +71,12 @@ const TITLES: Record<string, [string, string]> = {
   balance: ['Сальдо', 'Сальдо'],
   clause: ['Шарт тармағы', 'Пункт договора'],
   rule: ['Ереже', 'Правило'],
+  period: ['Кезең', 'Период'],
+  section: ['Бөлім', 'Раздел'],
+  vat_rate: ['ҚҚС мөлшерлемесі, %', 'Ставка НДС, %'],
+  turnover: ['Айналым, ҚҚС-пен', 'Оборот с НДС'],
+  vat: ['ҚҚС', 'НДС'],
+  net: ['ҚҚС-сыз', 'Без НДС'],
 };
 
 /** The sheet as a list of the project's typed columns. */

@@ -4,11 +4,18 @@ import type { Db } from '../db/connection.js';
 import { factsOf } from '../db/ledger.js';
 import { invoicesOf } from '../db/invoices.js';
 import { getOperator } from '../db/operator.js';
-import { firstDayOf, lastDayOf, type IsoDate, type Period } from '../domain/dates.js';
+import { eachDay, firstDayOf, lastDayOf, type IsoDate, type Period } from '../domain/dates.js';
+import type { Transition } from '../domain/accounts.js';
+import { dayTotals, statusByDay, type DayTotals, type StatusCounts } from '../domain/reports/month.js';
 import type { EntryKind } from '../domain/entries.js';
 import type { Tiyn } from '../domain/money.js';
 import { turnoverLine, turnoverTotals, type KindTurnover, type TurnoverLine, type TurnoverTotals } from '../domain/reports/turnover.js';
 import { AGE_BUCKETS, agingOn, type AgeBucket } from '../domain/reports/aging.js';
+import { RevenueBook, type RevenueEntry, type RevenueRow } from '../domain/reports/revenue.js';
+import { tariffOn } from '../domain/tariffs.js';
+import type { VatLine } from '../domain/vat.js';
+import { vatSettings } from '../db/operator.js';
+import { allTariffs } from '../db/tariffs.js';
 
 export interface TurnoverReport {
   period: Period;
@@ -176,4 +183,85 @@ export function paymentsReport(db: Db, from: IsoDate, to: IsoDate): PaymentsRepo
       .get({ from, to }) as { s: Tiyn }
   ).s;
   return { from, to, rows: [...out.values()], totals, onLedger };
+}
+
+export interface RevenueReport {
+  period: Period;
+  rows: RevenueRow[];
+  /** The VAT per rate as each account's invoice rounds it, summed. */
+  vatByRate: VatLine[];
+  /** The VAT the period's invoices state (null: no invoice states one), for the check beside. */
+  invoicesVat: Tiyn | null;
+}
+
+/**
+ * Revenue of P: every entry dated in P, account by account, with the tariff it was charged under
+ * on its value date (cl. 28: a discontinued tariff's days are its successor's).
+ */
+export function revenueReport(db: Db, period: Period): RevenueReport {
+  const from = firstDayOf(period);
+  const to = lastDayOf(period);
+  const book = new RevenueBook(vatSettings(db));
+  const tariffs = allTariffs(db);
+  const rows = db.sqlite
+    .prepare(
+      `SELECT l.account, a.tariff_code AS tariff, l.value_date AS valueDate, l.kind, l.amount, k.corrects_id AS corrects
+         FROM ledger l JOIN accounts a ON a.account = l.account LEFT JOIN ledger_links k ON k.entry_id = l.id
+        WHERE l.value_date >= @from AND l.value_date <= @to ORDER BY l.account`,
+    )
+    .iterate({ from, to }) as IterableIterator<RevenueEntry & { account: string; tariff: string }>;
+  let account: string | null = null;
+  let batch: (RevenueEntry & { tariff: string })[] = [];
+  for (const r of rows) {
+    if (r.account !== account) {
+      if (batch.length > 0) book.add(batch);
+      account = r.account;
+      batch = [];
+    }
+    batch.push({ valueDate: r.valueDate, kind: r.kind, amount: r.amount, corrects: r.corrects, tariff: tariffOn(tariffs, r.tariff, r.valueDate) });
+  }
+  if (batch.length > 0) book.add(batch);
+  const invoicesVat = (db.sqlite.prepare('SELECT SUM(vat) AS v FROM invoices WHERE period = ?').get(period) as { v: Tiyn | null }).v;
+  return { period, ...book.result(), invoicesVat };
+}
+
+export interface MonthReport {
+  period: Period;
+  turnover: TurnoverReport;
+  revenue: RevenueReport;
+  aging: AgingReport;
+  payments: PaymentsReport;
+  days: DayTotals[];
+  status: ({ day: IsoDate } & StatusCounts)[];
+}
+
+/** Every report of P, and the figures of its charts: charges and payments by day, accounts by status at the end of each day. */
+export function monthReport(db: Db, period: Period): MonthReport {
+  const from = firstDayOf(period);
+  const to = lastDayOf(period);
+  const sums = db.sqlite
+    .prepare(`SELECT value_date AS day, kind, SUM(amount) AS amount FROM ledger WHERE value_date >= @from AND value_date <= @to GROUP BY value_date, kind, amount < 0`)
+    .all({ from, to }) as { day: IsoDate; kind: EntryKind; amount: Tiyn }[];
+  const events = new Map<string, (Transition & { valueDate: IsoDate })[]>();
+  for (const e of db.sqlite
+    .prepare(`SELECT account, event, cause, value_date AS valueDate FROM access_events WHERE cause IS NOT NULL AND value_date <= ? ORDER BY account, value_date, id`)
+    .iterate(to) as IterableIterator<{ account: string } & Transition & { valueDate: IsoDate }>) {
+    const { account, ...t } = e;
+    const list = events.get(account) ?? [];
+    list.push(t);
+    events.set(account, list);
+  }
+  const accounts = (db.sqlite.prepare('SELECT account, connected_on AS connectedOn FROM accounts WHERE connected_on <= ?').all(to) as { account: string; connectedOn: IsoDate }[]).map((a) => ({
+    connectedOn: a.connectedOn,
+    events: events.get(a.account) ?? [],
+  }));
+  return {
+    period,
+    turnover: turnoverReport(db, period),
+    revenue: revenueReport(db, period),
+    aging: agingReport(db, to),
+    payments: paymentsReport(db, from, to),
+    days: dayTotals([...eachDay(from, to)], sums),
+    status: statusByDay(accounts, from, to),
+  };
 }

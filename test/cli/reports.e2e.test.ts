@@ -116,6 +116,29 @@ describe('esep report aging and payments', () => {
   });
 });
 
+describe('esep report revenue and month', () => {
+  it('revenue: the credit account\u2019s October fee with the VAT it includes at 16%; --csv is the 1C export', () => {
+    const r = esepJson<{ rows: Record<string, string | null>[]; vat_by_rate: { rate: string; turnover: string; vat: string }[]; invoices_vat: string | null }>(db, 'report', 'revenue', '--period', '2026-10');
+    // 5 000,00 × 0,16 / 1,16 = 689,655… → 689,66; without VAT 4 310,34
+    const fees = r.rows.filter((x) => x.kind === 'monthly_fee');
+    expect(fees).toEqual([{ section: 'charges', tariff: 'NET', kind: 'monthly_fee', vat_rate: '0.16', turnover: '5000.00', vat: '689.66', net: '4310.34' }]);
+    const vat = r.vat_by_rate.reduce((s, v) => s + Math.round(Number(v.vat) * 100), 0);
+    expect(tenge(vat)).toBe(r.invoices_vat);
+    const csv = ok('report', 'revenue', '--period', '2026-10', '--csv');
+    expect(csv.replace(/^\ufeff/, '').split(/\r?\n/)[0]).toBe('period,section,tariff,kind,vat_rate,turnover,vat,net');
+    expect(csv).toContain('2026-10,charges,NET,monthly_fee,16,5000.00,689.66,4310.34');
+  });
+
+  it('month: a PDF and an xlsx with every report as a sheet', async () => {
+    const out = path.join(dir, 'month');
+    expect(ok('report', 'month', '--period', '2026-10', '--out', out)).toContain('month-2026-10.pdf');
+    expect(readFileSync(path.join(out, 'month-2026-10.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(path.join(out, 'month-2026-10.xlsx'));
+    expect(book.worksheets.map((w) => w.name)).toEqual(['turnover 2026-10', 'revenue 2026-10', 'vat 2026-10', 'payments 2026-10-01 2026-10-31', 'aging 2026-10-31', 'aging accounts']);
+  });
+});
+
 describe('esep explain', () => {
   it('--json: {account, from, to, opening, closing, lines: [{date, kind, amount, balance, rule, clause}]}', () => {
     const r = esepJson<{ account: string; from: string; to: string; opening: string; closing: string; lines: { date: string; kind: string; amount: string; balance: string; rule: string; clause: string | null }[] }>(

@@ -6,7 +6,10 @@ import { summarise } from '../../src/domain/allocation.js';
 import { KINDS, type EntryKind } from '../../src/domain/entries.js';
 import { AGE_BUCKETS } from '../../src/domain/reports/aging.js';
 import { balances } from '../../src/domain/reports/turnover.js';
-import { agingReport, paymentsReport, turnoverReport } from '../../src/jobs/reports.js';
+import { agingReport, monthReport, paymentsReport, revenueReport, turnoverReport } from '../../src/jobs/reports.js';
+import { writeMonthPdf } from '../../src/io/pdf/month-report.js';
+import { pdfText } from '../helpers/pdf.js';
+import path from 'node:path';
 import { verify } from '../../src/jobs/verify.js';
 import { simulateQuarter } from '../helpers/quarter.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -121,5 +124,45 @@ describe('report payments on a simulated quarter', () => {
     const r = paymentsReport(db, '2026-10-05', '2026-10-06');
     expect(r.rows.map((x) => x.day)).toEqual(['2026-10-05', '2026-10-06']);
     expect(r.totals.suspense.amount).toBe(123_400);
+  });
+});
+
+describe('report revenue on a simulated quarter', () => {
+  for (const period of ['2026-10', '2026-11']) {
+    it(`${period}: the rows are the service and penalty entries of the period; the VAT is the invoices' VAT`, () => {
+      const r = revenueReport(db, period);
+      const range = [`${period}-01`, turnoverReport(db, period).to];
+      const service = r.rows.filter((x) => x.section !== 'penalties').reduce((s, x) => s + x.turnover, 0);
+      const kinds = Object.keys(KINDS).filter((k) => KINDS[k as EntryKind].group === 'service');
+      expect(service).toBe(-sum(`SELECT SUM(amount) AS s FROM ledger WHERE value_date BETWEEN ? AND ? AND kind IN (${kinds.map(() => '?').join(',')})`, ...range, ...kinds));
+      expect(r.rows.filter((x) => x.section === 'penalties').reduce((s, x) => s + x.turnover, 0)).toBe(-sum(`SELECT SUM(amount) AS s FROM ledger WHERE value_date BETWEEN ? AND ? AND kind = 'penalty'`, ...range));
+      expect(r.rows.some((x) => x.section === 'charges' && x.rate === '0.16')).toBe(true);
+      const vat = r.vatByRate.reduce((s, v) => s + v.vat, 0);
+      expect(vat).toBeGreaterThan(0);
+      expect(vat).toBe(r.invoicesVat);
+      expect(vat).toBe(sum('SELECT SUM(vat) AS s FROM invoices WHERE period = ?', period));
+      // the rows' VAT, rounded per row, is within a tiyn per account of the invoices'
+      const rowsVat = r.rows.reduce((s, x) => s + x.vat, 0);
+      expect(Math.abs(rowsVat - vat)).toBeLessThanOrEqual(sum('SELECT COUNT(*) AS s FROM invoices WHERE period = ?', period));
+    });
+  }
+});
+
+describe('report month on a simulated quarter', () => {
+  it('November: the days add up to the turnover sheet, the status counts to the accounts connected; the PDF with its charts', async () => {
+    const r = monthReport(db, '2026-11');
+    expect(r.days).toHaveLength(30);
+    expect(r.days.reduce((s, d) => s + d.charges, 0)).toBe(r.turnover.totals.charges);
+    expect(r.days.reduce((s, d) => s + d.penalties, 0)).toBe(r.turnover.totals.penalties);
+    expect(r.days.reduce((s, d) => s + d.payments, 0)).toBe(r.turnover.totals.payments);
+    const connected = sum(`SELECT COUNT(*) AS s FROM accounts WHERE connected_on <= '2026-11-30'`);
+    for (const s of r.status) expect(s.active + s.suspended + s.terminated).toBe(sum('SELECT COUNT(*) AS s FROM accounts WHERE connected_on <= ?', s.day));
+    const last = r.status[r.status.length - 1]!;
+    expect(last.active + last.suspended + last.terminated).toBe(connected);
+    expect(last.suspended).toBeGreaterThan(0);
+    const file = path.join(process.env.ESEP_MONTH_PDF_DIR ?? tempDir(), 'month-2026-11.pdf');
+    await writeMonthPdf(file, { report: r, operatorName: 'ТОО «Мысал Телеком»', today: '2026-12-01' });
+    const text = await pdfText(file);
+    for (const expected of ['ОТЧЁТ ЗА МЕСЯЦ', 'ноябрь 2026 г.', 'Начисления и оплаты по дням', 'Долг по срокам', 'Счета по статусу', 'НДС 16%']) expect(text).toContain(expected);
   });
 });

@@ -1,12 +1,17 @@
 // `esep report …`: the month-end reports; each as a table, --json, --csv (to stdout) or --xlsx FILE.
 import type { Command } from 'commander';
-import { agingReport, paymentsReport, turnoverReport, type AgingReport, type PaymentsReport, type TurnoverReport } from '../../jobs/reports.js';
+import { agingReport, monthReport, paymentsReport, revenueReport, turnoverReport, type AgingReport, type PaymentsReport, type RevenueReport, type TurnoverReport } from '../../jobs/reports.js';
+import { ratePercent } from '../../domain/vat.js';
 import { toTengeString, type Tiyn } from '../../domain/money.js';
 import { AGE_BUCKETS } from '../../domain/reports/aging.js';
 import { CHARGE_KINDS } from '../../domain/reports/turnover.js';
 import { InputError } from '../../domain/errors.js';
 import { sheetCsv, sheetTable, writeSheetsXlsx, type Sheet, type SheetColumn } from '../../io/report-sheets.js';
-import { dateOption, globals, periodOption, print, printJson, requiredDate, withDb } from '../context.js';
+import { dateOption, globals, periodOption, print, printJson, requiredDate, today, withDb } from '../context.js';
+import { getOperator } from '../../db/operator.js';
+import { writeMonthPdf } from '../../io/pdf/month-report.js';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 
 interface OutputOptions {
   csv?: boolean;
@@ -131,6 +136,32 @@ export function paymentsJson(r: PaymentsReport) {
   };
 }
 
+export function revenueSheets(r: RevenueReport): Sheet[] {
+  const rows: Sheet = {
+    name: `revenue ${r.period}`,
+    columns: [text('period'), text('section'), text('tariff'), text('kind'), text('vat_rate'), money('turnover'), money('vat'), money('net')],
+    rows: r.rows.map((x) => ({ period: r.period, section: x.section, tariff: x.tariff, kind: x.kind, vat_rate: x.rate === null ? '' : ratePercent(x.rate), turnover: x.turnover, vat: x.vat, net: x.turnover - x.vat })),
+  };
+  const vat: Sheet = {
+    name: `vat ${r.period}`,
+    columns: [text('period'), text('vat_rate'), money('turnover'), money('vat')],
+    rows: [
+      ...r.vatByRate.map((v) => ({ period: r.period, vat_rate: ratePercent(v.rate), turnover: v.turnover, vat: v.vat })),
+      { period: r.period, vat_rate: 'invoices', turnover: null, vat: r.invoicesVat },
+    ],
+  };
+  return [rows, vat];
+}
+
+export function revenueJson(r: RevenueReport) {
+  return {
+    period: r.period,
+    rows: r.rows.map((x) => ({ section: x.section, tariff: x.tariff, kind: x.kind, vat_rate: x.rate, turnover: tenge(x.turnover), vat: tenge(x.vat), net: tenge(x.turnover - x.vat) })),
+    vat_by_rate: r.vatByRate.map((v) => ({ rate: v.rate, turnover: tenge(v.turnover), vat: tenge(v.vat) })),
+    invoices_vat: r.invoicesVat === null ? null : tenge(r.invoicesVat),
+  };
+}
+
 export function registerReport(program: Command): Command {
   const report = program.command('report').description('month-end reports: turnover, aging, payments (table, --json, --csv, --xlsx FILE)');
   const common = (c: Command) => c.option('--csv', 'CSV for Excel to stdout').option('--xlsx <file>', 'an xlsx workbook with typed cells');
@@ -151,6 +182,14 @@ export function registerReport(program: Command): Command {
     },
   );
 
+  common(report.command('revenue').description('service charges by kind and tariff with the VAT they include per rate (D-13), corrections and penalties apart; --csv is the export for 1C').requiredOption('--period <YYYY-MM>', 'the period')).action(
+    async (options: OutputOptions & { period?: string }, cmd: Command) => {
+      const period = periodOption(options.period);
+      const r = withDb(cmd, (db) => revenueReport(db, period));
+      await output(cmd, options, revenueJson(r), revenueSheets(r), `Revenue ${period}`);
+    },
+  );
+
   common(report.command('payments').description('money received by day, statement format and file: applied, in suspense, reversed').option('--from <date>', 'first value date').option('--to <date>', 'last value date')).action(
     async (options: OutputOptions & { from?: string; to?: string }, cmd: Command) => {
       const from = requiredDate(options.from, '--from');
@@ -160,5 +199,24 @@ export function registerReport(program: Command): Command {
       await output(cmd, options, paymentsJson(r), paymentsSheets(r), `Payments received ${from} – ${to}`);
     },
   );
+  report
+    .command('month')
+    .description('the month on one or two A4 pages (PDF with charts) and every report as a sheet of one xlsx')
+    .requiredOption('--period <YYYY-MM>', 'the period')
+    .option('--out <dir>', 'the folder for month-P.pdf and month-P.xlsx', '.')
+    .action(async (options: { period?: string; out: string }, cmd: Command) => {
+      const period = periodOption(options.period);
+      const { r, operatorName } = withDb(cmd, (db) => ({ r: monthReport(db, period), operatorName: getOperator(db)?.name ?? '' }));
+      await mkdir(options.out, { recursive: true });
+      const pdf = path.join(options.out, `month-${period}.pdf`);
+      const xlsx = path.join(options.out, `month-${period}.xlsx`);
+      await writeSheetsXlsx(xlsx, [...turnoverSheets(r.turnover), ...revenueSheets(r.revenue), ...paymentsSheets(r.payments), ...agingSheets(r.aging)]);
+      await writeMonthPdf(pdf, { report: r, operatorName, today: today() });
+      if (globals(cmd).json) {
+        printJson({ period, pdf, xlsx, turnover: turnoverJson(r.turnover).totals, revenue: revenueJson(r.revenue), payments: paymentsJson(r.payments).totals, aging: agingJson(r.aging).totals });
+        return;
+      }
+      print(`Month ${period}: ${pdf}, ${xlsx}`);
+    });
   return report;
 }

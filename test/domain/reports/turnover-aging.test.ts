@@ -75,3 +75,36 @@ describe('aging buckets', () => {
     expect(agingOn(entries, invoices, '2026-12-31', 10).buckets).toEqual({ not_due: 800_000, d1_30: 0, d31_60: 200_000, d61_90: 0, over_90: 0 });
   });
 });
+
+describe('revenue: charges, corrections and penalties apart, the VAT per rate', () => {
+  it('a month of two tariffs at 16%: each row its VAT, the rate total as each account rounds it', async () => {
+    const { RevenueBook, revenueSection } = await import('../../../src/domain/reports/revenue.js');
+    expect(revenueSection({ kind: 'monthly_fee', amount: -1, corrects: null })).toBe('charges');
+    expect(revenueSection({ kind: 'daily_fee', amount: 1, corrects: 7 })).toBe('corrections');
+    expect(revenueSection({ kind: 'recalc', amount: 1, corrects: 7 })).toBe('corrections');
+    expect(revenueSection({ kind: 'penalty', amount: -1, corrects: null })).toBe('penalties');
+    expect(revenueSection({ kind: 'payment', amount: 1, corrects: null })).toBeNull();
+    const book = new RevenueBook({ rates: [{ effectiveFrom: '2026-01-01', rate: '0.16' }], penaltiesTaxable: false });
+    // account 1: NET 5 000,00, a recalculated day of 161,29, a penalty 25,00, a payment
+    book.add([
+      { valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000, corrects: null, tariff: 'NET' },
+      { valueDate: '2026-10-15', kind: 'recalc', amount: 16_129, corrects: 1, tariff: 'NET' },
+      { valueDate: '2026-10-26', kind: 'penalty', amount: -2_500, corrects: null, tariff: 'NET' },
+      { valueDate: '2026-10-20', kind: 'payment', amount: 500_000, corrects: null, tariff: 'NET' },
+    ]);
+    // account 2: NET 5 000,00
+    book.add([{ valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000, corrects: null, tariff: 'NET' }]);
+    const r = book.result();
+    expect(r.rows).toEqual([
+      // 10 000,00 × 0,16 / 1,16 = 1 379,310 3… → 1 379,31
+      { section: 'charges', tariff: 'NET', kind: 'monthly_fee', rate: '0.16', turnover: 1_000_000, vat: 137_931 },
+      // −161,29 × 0,16 / 1,16 = −22,246… → −22,25
+      { section: 'corrections', tariff: 'NET', kind: 'recalc', rate: '0.16', turnover: -16_129, vat: -2_225 },
+      // penalties are not VAT turnover (D-13, the default)
+      { section: 'penalties', tariff: 'NET', kind: 'penalty', rate: null, turnover: 2_500, vat: 0 },
+    ]);
+    // per account as the invoices round: (5 000,00 − 161,29) = 4 838,71 → 667,408… → 667,41; 5 000,00 → 689,655… → 689,66;
+    // 667,41 + 689,66 = 1 357,07 on 9 838,71 (the rows: 1 379,31 − 22,25 = 1 357,06: a tiyn of rounding apart)
+    expect(r.vatByRate).toEqual([{ rate: '0.16', turnover: 983_871, vat: 135_707 }]);
+  });
+});
