@@ -34,6 +34,42 @@ export function isPeriod(text: string): boolean {
   return PERIOD.test(text) && dayjs(`${text}-01`, 'YYYY-MM-DD', true).isValid();
 }
 
+const DOTTED_DATE = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/;
+
+/**
+ * A date written in a file: ISO `2026-11-25`, or as Excel writes it in a Russian or Kazakh locale,
+ * `25.11.2026` (day first; `5.1.2026` too). The one parser of file dates (accounts, payment CSVs;
+ * bank statements add a time of day around it). Anything else, a two-digit year included, is
+ * undefined: never guessed.
+ */
+export function parseFileDate(text: string): IsoDate | undefined {
+  const s = text.trim();
+  if (isIsoDate(s)) return s;
+  const dotted = DOTTED_DATE.exec(s);
+  if (!dotted) return undefined;
+  const iso = `${dotted[3]}-${dotted[2]!.padStart(2, '0')}-${dotted[1]!.padStart(2, '0')}`;
+  return isIsoDate(iso) ? iso : undefined;
+}
+
+/** The days a date in a file may fall on, both included. */
+export interface DateWindow {
+  earliest: IsoDate;
+  latest: IsoDate;
+}
+
+/** From `daysBack` days before today to `daysAhead` days after it. */
+export function windowAround(today: IsoDate, daysBack: number, daysAhead: number): DateWindow {
+  return { earliest: addDays(today, -daysBack), latest: addDays(today, daysAhead) };
+}
+
+/** Where a date falls against its window: 'before', 'after', or null when inside. */
+export function outsideWindow(date: IsoDate, window: DateWindow): 'before' | 'after' | null {
+  parts(date);
+  if (date < window.earliest) return 'before';
+  if (date > window.latest) return 'after';
+  return null;
+}
+
 function parse(date: IsoDate): dayjs.Dayjs {
   if (!isIsoDate(date)) throw new RangeError(`not an ISO date (YYYY-MM-DD): "${date}"`);
   return dayjs.utc(date, 'YYYY-MM-DD', true);
