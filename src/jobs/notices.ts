@@ -63,11 +63,11 @@ function demandRows(demand: DebtDemand, invoices: readonly AccountInvoice[], t: 
   const rows: Record<string, string>[] = [];
   for (const l of demand.lines) {
     if (l.what === 'invoice') {
-      rows.push({ what: 'invoice', invoice: number(l.invoiceId), period: monthOf(l.period), amount: tenge(l.amount) });
-      // the kinds only when they say more than the invoice's one line
-      if (l.kinds.length > 1 || (l.kinds[0] && l.kinds[0].amount !== l.amount)) {
-        for (const k of l.kinds) rows.push({ what: 'kind', kind: t.kinds[k.kind] ?? k.kind, amount: tenge(k.amount) });
-      } else if (l.kinds[0]) rows[rows.length - 1]!.kind = t.kinds[l.kinds[0].kind] ?? l.kinds[0].kind;
+      // one kind: named on the invoice's row; several: a row for each under it
+      const single = l.kinds.length === 1 ? l.kinds[0]! : undefined;
+      const kindNote = single ? `${t.words.kind_note ?? ': '}${t.kinds[single.kind] ?? single.kind}` : '';
+      rows.push({ what: 'invoice', invoice: number(l.invoiceId), period: monthOf(l.period), amount: tenge(l.amount), kind_note: kindNote });
+      if (!single) for (const k of l.kinds) rows.push({ what: 'kind', kind: t.kinds[k.kind] ?? k.kind, amount: tenge(k.amount) });
     } else if (l.what === 'uninvoiced') {
       rows.push({ what: 'uninvoiced', period: monthOf(l.period), kind: t.kinds[l.kind] ?? l.kind, amount: tenge(l.amount) });
     } else {

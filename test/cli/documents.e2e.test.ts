@@ -189,8 +189,9 @@ describe('termination notices (cl. 23.8)', () => {
   it('with a debt: outgoing number, the debt by invoice and kind, the deadline, the equipment', () => {
     const t = text.get('notice-5005')!;
     expect(t).toMatch(/Исх\. № MT-N-2026-0000[12] · 26\.10\.2026/);
-    expect(t).toMatch(/Шот \/ Счёт MT-2026-\d{6} \(08\.2026\): негізгі борыш \/ основной долг 300,00 ₸/);
-    expect(t).toMatch(/Шот \/ Счёт MT-2026-\d{6} \(09\.2026\): негізгі борыш \/ основной долг 1 500,00 ₸/);
+    // each invoice's unpaid principal with the kind it is made of (port reservation fees, which a subscriber would dispute unnamed)
+    expect(t).toMatch(/Шот \/ Счёт MT-2026-\d{6} \(08\.2026\): негізгі борыш \/ основной долг — Портты сақтау \/ Резервирование порта 300,00 ₸/);
+    expect(t).toMatch(/Шот \/ Счёт MT-2026-\d{6} \(09\.2026\): негізгі борыш \/ основной долг — Портты сақтау \/ Резервирование порта 1 500,00 ₸/);
     expect(t).toContain('10.2026, шот әлі берілмеген / счёт ещё не выставлен: Портты сақтау / Резервирование порта 1 250,00 ₸');
     // 26 Oct + 10 days = 5 Nov
     // penalties (cl. 23.7) on the port fees, which are principal: August 300 due 25 Sep, 0.5% = 1,50 a day,

@@ -51,10 +51,10 @@ describe('termination notices (cl. 23.8)', () => {
     // the whole debt, broken down (cl. 23.8): October and November 5 000,00 each, and December's service
     // to the termination, charged at termination (D-10): 1–25 Dec, round(5 000 × 25/31) = round(4 032,258) = 4 032,26;
     // no penalty run here: 5 000 + 5 000 + 4 032,26 = 14 032,26, in words in both languages
-    expect(text).toContain('Шот / Счёт MT-2026-000001 (10.2026): негізгі борыш / основной долг 5 000,00 ₸');
-    expect(text).toContain('Шот / Счёт MT-2026-000002 (11.2026): негізгі борыш / основной долг 5 000,00 ₸');
+    expect(text).toContain('Шот / Счёт MT-2026-000001 (10.2026): негізгі борыш / основной долг — Ай сайынғы абоненттік төлем / Ежемесячная абонентская плата 5 000,00 ₸');
+    expect(text).toContain('Шот / Счёт MT-2026-000002 (11.2026): негізгі борыш / основной долг — Ай сайынғы абоненттік төлем / Ежемесячная абонентская плата 5 000,00 ₸');
     expect(text).toContain('12.2026, шот әлі берілмеген / счёт ещё не выставлен: Ай сайынғы абоненттік төлем / Ежемесячная абонентская плата 4 032,26 ₸');
-    expect(text).toContain('ТӨЛЕУГЕ / К ОПЛАТЕ 14 032,26 ₸');
+    expect(text).toContain('ТӨЛЕУГЕ / К ОПЛАТЕ до 05.01.2027 14 032,26 ₸');
     expect(text).toContain('он төрт мың отыз екі теңге 26 тиын');
     expect(text).toContain('четырнадцать тысяч тридцать два тенге 26 тиын');
     expect(text).not.toContain('Задолженности по договору');
