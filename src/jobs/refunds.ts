@@ -8,9 +8,9 @@ import { findAccount } from '../db/accounts.js';
 import { entriesOf, postEntries } from '../db/ledger.js';
 import { lowestBalanceFrom } from '../domain/adjustments.js';
 import { refundKey, transferKeys } from '../domain/keys.js';
-import type { IsoDate } from '../domain/dates.js';
+import { formatTime, type IsoDate } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
-import { formatTenge, type Tiyn } from '../domain/money.js';
+import { formatTenge, toTengeString, type Tiyn } from '../domain/money.js';
 import { requireAccount } from './account-view.js';
 import { restoreAfterPayment } from './debit.js';
 import { runJob } from './runner.js';
@@ -102,6 +102,8 @@ export interface TransferResult {
   date: IsoDate;
   recorded: boolean;
   restored: boolean;
+  /** A retry of a transfer with the same reference: the entry that recorded it, and when. */
+  previous?: { id: number; at: string };
 }
 
 /**
@@ -114,7 +116,27 @@ export async function transfer(db: Db, from: string, to: string, amount: Tiyn, d
   const source = requireAccount(db, from);
   requireAccount(db, to);
   const keys = transferKeys(from, to, ref, date, amount);
-  if (keyExists(db, keys.out)) return { from, to, amount, date, recorded: false, restored: false };
+  const prior = db.sqlite.prepare('SELECT id, amount, value_date AS valueDate, created_at AS at FROM ledger WHERE key = ?').get(keys.out) as
+    | { id: number; amount: Tiyn; valueDate: IsoDate; at: string }
+    | undefined;
+  if (prior) {
+    const what = `${formatTenge(-prior.amount)} from account ${from} to account ${to} on ${prior.valueDate} (entry ${prior.id}, recorded ${formatTime(prior.at)})`;
+    // Without a reference, the same accounts, day and amount are one key: a person who typed it twice
+    // is told so, and one who means two transfers how to record the second (docs: README, transfer).
+    if (!ref) {
+      throw new InputError([
+        {
+          field: '--ref',
+          message: `a transfer of ${what} is already recorded; nothing new was posted. To record a second one, give it a reference of its own: esep transfer ${from} ${to} ${toTengeString(amount)} --date ${date} --ref SOMETHING`,
+        },
+      ]);
+    }
+    // The same reference is the same request: a retry answers what it recorded, or refuses another transfer under it.
+    if (prior.amount !== -amount || prior.valueDate !== date) {
+      throw new InputError([{ field: '--ref', message: `reference ${ref} is the transfer of ${what}; another transfer needs a reference of its own` }]);
+    }
+    return { from, to, amount, date, recorded: false, restored: false, previous: { id: prior.id, at: prior.at } };
+  }
   amountWithin(source.balance, amount, from, 'AMOUNT');
   heldFrom(db, from, amount, date);
   let recorded = false;

@@ -1,5 +1,6 @@
 // Bank statements, suspense, refunds and transfers through the built binary (`npm run build` first).
 import { openDatabase } from '../../src/db/connection.js';
+import { formatTime } from '../../src/domain/dates.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { esep, esepJson, initWorld } from '../helpers/cli.js';
@@ -109,6 +110,44 @@ describe('esep payments, refunds, transfer', () => {
     } finally {
       d.close();
     }
+    expect(esep(db, 'verify').code).toBe(0);
+  });
+
+  it('transfer typed twice: the second is refused (exit 2) naming the first and how to record a second one; --ref records it, a retry under it records nothing new', () => {
+    const transfers = () => {
+      const d = openDatabase(db);
+      try {
+        return d.sqlite.prepare(`SELECT id, key, amount, created_at AS at FROM ledger WHERE kind = 'transfer' AND account = '1001' ORDER BY id`).all() as { id: number; key: string; amount: number; at: string }[];
+      } finally {
+        d.close();
+      }
+    };
+    const [first] = transfers();
+    const again = esep(db, 'transfer', '1001', '1004', '2 500,50', '--date', '2026-11-24');
+    expect(again.code).toBe(2);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toBe(
+      'esep: refused, nothing was changed:\n' +
+        `  --ref: a transfer of 2 500,50 ₸ from account 1001 to account 1004 on 2026-11-24 (entry ${first!.id}, recorded ${formatTime(first!.at)}) is already recorded; nothing new was posted. ` +
+        'To record a second one, give it a reference of its own: esep transfer 1001 1004 2500.50 --date 2026-11-24 --ref SOMETHING\n',
+    );
+    expect(transfers()).toHaveLength(1);
+
+    const second = esep(db, 'transfer', '1001', '1004', '2 500,50', '--date', '2026-11-24', '--ref', 'REQ-2');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('moved 2 500,50 ₸ from account 1001 to account 1004 on 2026-11-24');
+    const [, made] = transfers();
+    expect(made).toMatchObject({ key: 'transfer:1001:1004:REQ-2:out', amount: -250_050 });
+    // a retry under the same reference: exit 0, nothing new
+    const retry = esep(db, 'transfer', '1001', '1004', '2 500,50', '--date', '2026-11-24', '--ref', 'REQ-2');
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).toBe(`transfer REQ-2 of 2 500,50 ₸ from 1001 to 1004 on 2026-11-24 was recorded before (entry ${made!.id}, ${formatTime(made!.at)}): nothing new\n`);
+    const other = esep(db, 'transfer', '1001', '1004', '100', '--date', '2026-11-24', '--ref', 'REQ-2');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain(`--ref: reference REQ-2 is the transfer of 2 500,50 ₸ from account 1001 to account 1004 on 2026-11-24 (entry ${made!.id}`);
+    expect(transfers()).toHaveLength(2);
+    // 13 000,00 after the payout, less the second 2 500,50 = 10 499,50
+    expect(esepJson<{ balance: string }>(db, 'account', 'show', '1001', '--date', '2026-11-25').balance).toBe('10499.50');
     expect(esep(db, 'verify').code).toBe(0);
   });
 });

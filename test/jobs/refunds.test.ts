@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.js';
 import { InputError } from '../../src/domain/errors.js';
+import { formatTime } from '../../src/domain/dates.js';
 import { importPayments } from '../../src/jobs/payments.js';
 import { backbill } from '../../src/jobs/admin.js';
 import { payRefund, refundsDue, transfer } from '../../src/jobs/refunds.js';
@@ -71,9 +72,24 @@ describe('esep refunds', () => {
     expect(r).toMatchObject({ recorded: true });
     expect(balance('1001')).toBe(750_000 - 250_050);
     expect(balance('1004')).toBe(250_050);
-    expect((await transfer(db, '1001', '1004', 250_050, '2026-11-25')).recorded).toBe(false);
+    // the same transfer again without a reference: refused, naming the one recorded and how to record a second
+    const first = db.sqlite.prepare(`SELECT id, created_at AS at FROM ledger WHERE kind = 'transfer' AND amount < 0`).get() as { id: number; at: string };
+    expect(await refused(transfer(db, '1001', '1004', 250_050, '2026-11-25'))).toBe(
+      `--ref: a transfer of 2 500,50 ₸ from account 1001 to account 1004 on 2026-11-25 (entry ${first.id}, recorded ${formatTime(first.at)}) is already recorded; nothing new was posted. ` +
+        'To record a second one, give it a reference of its own: esep transfer 1001 1004 2500.50 --date 2026-11-25 --ref SOMETHING',
+    );
     const net = db.sqlite.prepare(`SELECT SUM(amount) AS s, COUNT(*) AS n FROM ledger WHERE kind = 'transfer'`).get();
     expect(net).toEqual({ s: 0, n: 2 });
+    // a second one under a reference; a retry under it records nothing new; another amount under it is refused
+    expect(await transfer(db, '1001', '1004', 250_050, '2026-11-25', 'REQ-7')).toMatchObject({ recorded: true });
+    const second = db.sqlite.prepare(`SELECT id, created_at AS at FROM ledger WHERE key = 'transfer:1001:1004:REQ-7:out'`).get() as { id: number; at: string };
+    expect(await transfer(db, '1001', '1004', 250_050, '2026-11-25', 'REQ-7')).toMatchObject({ recorded: false, previous: { id: second.id, at: second.at } });
+    expect(await refused(transfer(db, '1001', '1004', 100, '2026-11-25', 'REQ-7'))).toBe(
+      `--ref: reference REQ-7 is the transfer of 2 500,50 ₸ from account 1001 to account 1004 on 2026-11-25 (entry ${second.id}, recorded ${formatTime(second.at)}); another transfer needs a reference of its own`,
+    );
+    // 7 500,00 − 2 × 2 500,50 = 2 499,00
+    expect(balance('1001')).toBe(249_900);
+    expect(db.sqlite.prepare(`SELECT SUM(amount) AS s, COUNT(*) AS n FROM ledger WHERE kind = 'transfer'`).get()).toEqual({ s: 0, n: 4 });
     expect(await refused(transfer(db, '2001', '1004', 100_001, '2026-11-25'))).toMatch(/1 000,01 ₸ is more than the positive balance of account 2001/);
     expect(await refused(transfer(db, '1003', '1004', 100, '2026-11-25'))).toMatch(/account 1003 has no positive balance/);
     expect(await refused(transfer(db, '1004', '1004', 100, '2026-11-25'))).toMatch(/same account/);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../../domain/errors.js';
+import { formatTime } from '../../domain/dates.js';
 import { formatTenge, MoneyError, parseTenge, toTengeString, type Tiyn } from '../../domain/money.js';
 import { payRefund, refundsDue, transfer, type RefundDue } from '../../jobs/refunds.js';
 import { ALLOW_FUTURE, ALLOW_FUTURE_HELP, dateOption, globals, jobDate, print, printJson, withDb } from '../context.js';
@@ -103,7 +104,7 @@ export function registerRefunds(program: Command): void {
     .argument('<to>', 'the account the money goes to')
     .argument('<amount>', 'tenge, e.g. "2 500,50"')
     .option('--date <date>', 'value date of the move')
-    .option('--ref <reference>', "the request's reference (makes a retry safe)")
+    .option('--ref <reference>', "the request's reference: a retry under it records nothing new; needed for a second transfer of the same amount between the same accounts on one day")
     .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
     .description('move money between accounts (cl. 17.4), e.g. a refund to another account or a payment put right')
     .action(async (from: string, to: string, amountText: string, options: { date?: string; ref?: string; allowFuture?: boolean }, cmd: Command) => {
@@ -111,8 +112,9 @@ export function registerRefunds(program: Command): void {
       const amount = amountArg(amountText, 'AMOUNT');
       await withDb(cmd, async (db) => {
         const r = await transfer(db, from, to, amount, date, options.ref);
-        if (globals(cmd).json) printJson({ from, to, amount: toTengeString(amount), date, recorded: r.recorded, restored: r.restored });
-        else if (!r.recorded) print(`transfer of ${formatTenge(amount)} from ${from} to ${to} on ${date} was recorded before: nothing new`);
+        if (globals(cmd).json) printJson({ from, to, amount: toTengeString(amount), date, recorded: r.recorded, restored: r.restored, previous: r.previous ?? null });
+        // a retry under the same --ref (the same transfer without one is refused, exit 2, by the job)
+        else if (!r.recorded) print(`transfer ${options.ref} of ${formatTenge(amount)} from ${from} to ${to} on ${date} was recorded before${r.previous ? ` (entry ${r.previous.id}, ${formatTime(r.previous.at)})` : ''}: nothing new`);
         else print(`moved ${formatTenge(amount)} from account ${from} to account ${to} on ${date}${r.restored ? `; account ${to} restored` : ''}`);
       });
     });
