@@ -65,6 +65,8 @@ export type Why =
   | { rule: 'penalty'; clause: '23.7'; invoice: string; from: IsoDate; to: IsoDate; unpaidPrincipal: Tiyn; rate: string; dayFrom: number; dayTo: number; capDays: number }
   | { rule: 'penalty_as_posted'; clause: '23.7'; invoice: string | null; day: IsoDate; expectedNow: Tiyn }
   | { rule: 'penalty_corrected'; clause: '23.7'; invoice: string | null; day: IsoDate; expectedNow: Tiyn }
+  /** Days whose penalty was posted on the facts known then and corrected since (D-4): what was posted, what the rule gives now. */
+  | { rule: 'penalty_recomputed'; clause: '23.7'; invoice: string | null; from: IsoDate; to: IsoDate; posted: Tiyn; now: Tiyn }
   | { rule: 'termination_reversal'; clause: '23.6' | '10'; correctedKind: EntryKind; day: IsoDate; terminatedOn: IsoDate }
   | { rule: 'termination_credit'; clause: '23.6' | '10'; correctedKind: EntryKind; terminatedOn: IsoDate }
   | { rule: 'restoration_reversal'; clause: '17.3'; day: IsoDate }
@@ -81,6 +83,9 @@ export interface ExplainLine {
   to: IsoDate;
   kind: EntryKind;
   amount: Tiyn;
+  /** What the line's entries charged and credited (both positive): an entry and its correction on one line show both. */
+  charged: Tiyn;
+  credited: Tiyn;
   /** The running balance after the line (positive = in the subscriber's favour). */
   balance: Tiyn;
   /** The ledger entries of the line. */
@@ -247,9 +252,13 @@ export function reconcile(f: ExplainFacts, from: IsoDate, to: IsoDate): Reconcil
     balance += e.amount;
     const why = whyOf(e);
     const last = lines[lines.length - 1];
+    const charged = e.amount < 0 ? -e.amount : 0;
+    const credited = e.amount > 0 ? e.amount : 0;
     if (last && joins(last, e, why)) {
       last.to = e.valueDate;
       last.amount += e.amount;
+      last.charged += charged;
+      last.credited += credited;
       last.balance = balance;
       last.entries.push(e.id);
       const w = last.why as Extract<Why, { rule: 'daily_fee' | 'port_reservation' | 'penalty' }>;
@@ -257,7 +266,30 @@ export function reconcile(f: ExplainFacts, from: IsoDate, to: IsoDate): Reconcil
       if (w.rule === 'penalty') w.dayTo = (why as Extract<Why, { rule: 'penalty' }>).dayTo;
       continue;
     }
-    const line: ExplainLine = { date: e.valueDate, to: e.valueDate, kind: e.kind, amount: e.amount, balance, entries: [e.id], why };
+    // D-4: a day's penalty as posted and its correction after it make one line, and so do such days in a row
+    if (why.rule === 'penalty_corrected' && last?.why.rule === 'penalty_as_posted' && last.why.invoice === why.invoice && last.why.day === why.day && last.to === e.valueDate) {
+      last.why = { rule: 'penalty_recomputed', clause: '23.7', invoice: why.invoice, from: e.valueDate, to: e.valueDate, posted: -last.amount, now: why.expectedNow };
+      last.amount += e.amount;
+      last.charged += charged;
+      last.credited += credited;
+      last.balance = balance;
+      last.entries.push(e.id);
+      const before = lines[lines.length - 2];
+      if (before?.why.rule === 'penalty_recomputed' && before.why.invoice === why.invoice && addDays(before.to, 1) === e.valueDate) {
+        before.why.to = e.valueDate;
+        before.why.posted += last.why.posted;
+        before.why.now += last.why.now;
+        before.to = e.valueDate;
+        before.amount += last.amount;
+        before.charged += last.charged;
+        before.credited += last.credited;
+        before.balance = balance;
+        before.entries.push(...last.entries);
+        lines.pop();
+      }
+      continue;
+    }
+    const line: ExplainLine = { date: e.valueDate, to: e.valueDate, kind: e.kind, amount: e.amount, charged, credited, balance, entries: [e.id], why };
     if (e.amount > 0) {
       const settled = settledBy(e);
       if (why.rule === 'payment') {

@@ -51,24 +51,33 @@ describe('explain: a credit account with penalties and a late payment', () => {
     const { s, rows } = lines('C', '2026-10-01', '2026-12-04');
     // 4 000,00 × 0,5% = 20,00 a day on the principal unpaid at the start of the day: 26, 27, 28.11 (the
     // payment dated 28.11 counts from 29.11); the payment settles penalties 60,00 first, then the
-    // principal 4 000,00 (cl. 16): 4 060,00 exactly. The 20,00 posted for each of 29.11–03.12 is corrected to 0.
+    // principal 4 000,00 (cl. 16): 4 060,00 exactly. The 20,00 posted for each of 29.11–03.12 (5 × 20,00 =
+    // 100,00) is corrected to 0.
     const inv = 'MT-2026-000001';
-    const asPosted = (day: string, dm: string) => [
-      [day, day, -2_000, -2_000, `${dm} penalty on invoice ${inv}, as computed on the facts known then; the rule gives 0,00 for the day now (23.7)`],
-      [day, day, 2_000, 0, `${dm} penalty on invoice ${inv} recomputed, payments counted by their value date: 0,00 for the day (23.7)`],
-    ];
     expect(rows).toEqual([
       ['2026-10-31', '2026-10-31', -400_000, -400_000, '1–31.10 monthly fee 4 000,00 × 31/31 (13)'],
       ['2026-11-26', '2026-11-28', -6_000, -406_000, `26–28.11 penalty 0,5% × 4 000,00 unpaid principal of invoice ${inv} a day, day 1–3 of 30 (23.7)`],
       ['2026-11-28', '2026-11-28', 406_000, 0, `payment 28.11: settled: penalties 26–28.11 of invoice ${inv} (60,00), then monthly fee 31.10, invoice ${inv} (4 000,00) (16)`],
-      ...asPosted('2026-11-29', '29.11'),
-      ...asPosted('2026-11-30', '30.11'),
-      ...asPosted('2026-12-01', '01.12'),
-      ...asPosted('2026-12-02', '02.12'),
-      ...asPosted('2026-12-03', '03.12'),
+      // each of 29.11–03.12: 20,00 posted, then corrected by 20,00 (D-7: it cancels what is owed on it): one line
+      ['2026-11-29', '2026-12-03', 0, 0, `29.11–03.12 penalties on invoice ${inv}: 100,00 as computed on the facts known then, recomputed to 0,00 with payments counted by their value date (23.7)`],
     ]);
+    expect(s.lines[3]!.entries).toHaveLength(10);
+    expect([s.lines[3]!.charged, s.lines[3]!.credited]).toEqual([10_000, 10_000]);
     expect([s.opening, s.closing, s.debt, s.penaltyDebt, s.prepayment]).toEqual([0, 0, 0, 0, 0]);
     expect(s.lines[1]!.why).toMatchObject({ rule: 'penalty', clause: '23.7', unpaidPrincipal: 400_000, rate: '0.005', dayFrom: 1, dayTo: 3, capDays: 30 });
+
+    const file = path.join(process.env.ESEP_EXPLAIN_PDF_DIR ?? tempDir(), 'akt-C.pdf');
+    await writeReconciliationPdf(file, explainAccount(db, 'C', { from: '2026-10-01', to: '2026-12-04', today: '2026-12-04' }));
+    const text = await pdfText(file);
+    for (const expected of [
+      '26–28.11 пеня 0,5% × 4 000,00 неоплаченной суммы счёта MT-2026-000001 в день, день 1–3 из 30 (23.7)',
+      '26–28.11 өсімпұл 0,5% × MT-2026-000001 шотының төленбеген сомасы 4 000,00 күніне, 30 күннің 1–3-күні (23.7)',
+      'оплата 28.11: погашено: пени 26–28.11 по счёту MT-2026-000001 (60,00), затем абонентская плата 31.10, счёт MT-2026-000001 (4 000,00) (16)',
+      '29.11–03.12 пени по счёту MT-2026-000001: 100,00 по известным тогда фактам, пересчитаны в 0,00 с учётом оплат по дате валютирования (23.7)',
+      'задолженности между сторонами нет',
+      // the turnover: 4 000,00 + 60,00 + 100,00 charged; 4 060,00 + 100,00 credited
+      'Обороты за период 4 160,00 4 160,00',
+    ]) expect(text).toContain(expected);
   });
 
   it('one day: the penalty says its base, the invoice and its day of the cap', async () => {

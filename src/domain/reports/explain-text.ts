@@ -154,6 +154,15 @@ export function ruleText(line: ExplainLine, lang: Lang): string {
       }[lang];
       break;
     }
+    case 'penalty_recomputed': {
+      const inv = w.invoice ?? '—';
+      text = {
+        en: `${range} penalties on invoice ${inv}: ${t(w.posted)} as computed on the facts known then, recomputed to ${t(w.now)} with payments counted by their value date`,
+        ru: `${range} пени по счёту ${inv}: ${t(w.posted)} по известным тогда фактам, пересчитаны в ${t(w.now)} с учётом оплат по дате валютирования`,
+        kk: `${range} ${inv} шоты бойынша өсімпұл: сол кездегі деректер бойынша ${t(w.posted)}, төлемдер күнімен ${t(w.now)} болып қайта есептелді`,
+      }[lang];
+      break;
+    }
     case 'termination_reversal':
       text = {
         en: `${dm(w.day)} ${kind(w.correctedKind)} reversed: terminated on ${dm(w.terminatedOn)}`,

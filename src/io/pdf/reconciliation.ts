@@ -175,15 +175,15 @@ export async function renderReconciliationPdf(d: ReconciliationDocument): Promis
   let credited = 0;
   let n = 0;
   for (const line of s.lines) {
-    if (line.amount < 0) charged -= line.amount;
-    else credited += line.amount;
+    charged += line.charged;
+    credited += line.credited;
     const dates = line.date === line.to ? day(line.date) : `${day(line.date)} – ${day(line.to)}`;
     p.row(
       [
         { text: dates, width: widths.date },
         { text: `${ruleWithClause(line, 'kk')}\n${ruleWithClause(line, 'ru')}`, width: widths.rule },
-        { text: line.amount < 0 ? money(-line.amount) : '', width: widths.debit, align: 'right' },
-        { text: line.amount > 0 ? money(line.amount) : '', width: widths.credit, align: 'right' },
+        { text: line.charged > 0 ? money(line.charged) : '', width: widths.debit, align: 'right' },
+        { text: line.credited > 0 ? money(line.credited) : '', width: widths.credit, align: 'right' },
         { text: money(line.balance), width: widths.balance, align: 'right' },
       ],
       SIZES.small,
