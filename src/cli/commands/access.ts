@@ -83,8 +83,9 @@ export function registerAccess(program: Command): void {
           })),
         );
       } else if (xlsx !== undefined) {
-        const last = rows[rows.length - 1]?.id;
-        print(`${rows.length} event(s)${last === undefined ? '' : `, last id ${last}`}: ${xlsx}`);
+        // the cursor for the next --after-id: the largest id written (by day, the last row need not be it)
+        const last = rows.reduce((max, r) => Math.max(max, r.id), 0);
+        print(`${rows.length} event(s)${rows.length === 0 ? '' : `, last id ${last}`}: ${xlsx}`);
       } else process.stdout.write(listCsv(ACCESS_EVENTS_LIST, rows));
     });
 }
