@@ -13,6 +13,8 @@
 //   - a file that is not an esep database (not SQLite, or lacking esep's tables), one that fails
 //     SQLite's integrity check (damaged pages), or one written by a newer esep (a migration this
 //     program does not know);
+//   - to overwrite a database that fails SQLite's integrity check, unless --force (then its file is
+//     replaced whole by the prepared copy);
 //   - to overwrite a database that is newer than the backup, unless --force. "Newer" means: its
 //     ledger has an entry with a higher id than any in the backup, or its journal has a job started
 //     later than any in the backup (restores themselves not counted). Ledger ids only grow and the
@@ -32,7 +34,7 @@ import type { Config } from '../config/config.js';
 import { InputError } from '../domain/errors.js';
 import { almatyMoment } from '../domain/schedule.js';
 import type { Period } from '../domain/dates.js';
-import { integrityProblems } from './verify.js';
+import { fileIntegrityProblems, integrityProblems } from './verify.js';
 
 /** The tables that make a SQLite file an esep database. */
 export const ESEP_TABLES = ['__drizzle_migrations', 'operator', 'accounts', 'ledger', 'job_runs', 'job_locks'] as const;
@@ -188,6 +190,8 @@ export interface RestoreResult {
   replaced: boolean;
   /** The database replaced was newer than the backup (only with force). */
   forced: boolean;
+  /** The database replaced failed SQLite's integrity check (only with force). */
+  damaged: boolean;
   backup: DatabaseFacts;
   previous: DatabaseFacts | null;
 }
@@ -204,8 +208,17 @@ export async function restoreDatabase(file: string, target: string, options: { f
   const replaced = existsSync(to);
   if (!replaced && !existsSync(path.dirname(to))) throw new InputError([{ field: '--db', message: `no such folder: ${path.dirname(to)}` }]);
 
-  if (replaced) inspectEsepDatabase(to, '--db');
-  const db = replaced ? openDatabase(to) : null;
+  // a damaged database is replaced only with --force, and then whole: no facts can be read from it,
+  // and its file is swapped for the prepared copy rather than written page by page
+  const damage = replaced ? fileIntegrityProblems(to) : [];
+  if (damage.length > 0 && !options.force) {
+    throw new InputError([
+      { field: '--db', message: `${to} is damaged (SQLite's integrity check: ${damage.slice(0, 3).join('; ')}); pass --force to replace it with the backup` },
+    ]);
+  }
+  const damaged = damage.length > 0;
+  if (replaced && !damaged) inspectEsepDatabase(to, '--db');
+  const db = replaced && !damaged ? openDatabase(to) : null;
   let release = () => {};
   const temp = `${to}.restore-${process.pid}`;
   try {
@@ -224,8 +237,8 @@ export async function restoreDatabase(file: string, target: string, options: { f
     }
     // read again under the lock: a job may have finished between the first look and the lock
     const current = db ? databaseFacts(db.sqlite) : null;
-    const forced = current !== null && isNewer(current, backup);
-    if (forced && !options.force) {
+    const forced = damaged || (current !== null && isNewer(current, backup));
+    if (current !== null && forced && !options.force) {
       throw new InputError([
         {
           field: '--db',
@@ -264,20 +277,25 @@ export async function restoreDatabase(file: string, target: string, options: { f
             path.basename(from),
             startedAt,
             { ledger_through: backup.maxLedgerId },
-            `restored from ${from}${forced ? ' over a newer database (--force)' : ''}`,
+            `restored from ${from}${damaged ? ' over a damaged database (--force)' : forced ? ' over a newer database (--force)' : ''}`,
           );
         })
         .immediate();
     } finally {
       prepared.close();
     }
-    const ready = new Database(temp, { readonly: true });
-    try {
-      await ready.backup(to, { progress: ALL_AT_ONCE });
-    } finally {
-      ready.close();
+    if (damaged) {
+      for (const suffix of ['-wal', '-shm']) rmSync(`${to}${suffix}`, { force: true });
+      renameSync(temp, to);
+    } else {
+      const ready = new Database(temp, { readonly: true });
+      try {
+        await ready.backup(to, { progress: ALL_AT_ONCE });
+      } finally {
+        ready.close();
+      }
     }
-    return { from, to, replaced, forced, backup, previous: current };
+    return { from, to, replaced, forced, damaged, backup, previous: current };
   } finally {
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${temp}${suffix}`, { force: true });
     if (db) {

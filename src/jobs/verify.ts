@@ -39,7 +39,7 @@ const INTEGRITY_LINES = 10;
 export function integrityProblems(sqlite: Database.Database): string[] {
   try {
     const rows = sqlite.prepare(`PRAGMA integrity_check(${INTEGRITY_LINES})`).all() as { integrity_check: string }[];
-    const lines = rows.map((r) => r.integrity_check);
+    const lines = rows.map((r) => r.integrity_check.replace(/\s+/g, ' ').trim());
     return lines.length === 1 && lines[0] === 'ok' ? [] : lines;
   } catch (error) {
     return [(error as Error).message];

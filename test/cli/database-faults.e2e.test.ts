@@ -1,6 +1,7 @@
 // A database esep must not use as it is (issue 14), through the built binary (`npm run build` first):
 //   - a page of the file damaged: `restore` refuses it as a backup (exit 2, naming the file and the
-//     integrity check), `verify` names SQLite's integrity check (exit 1);
+//     integrity check), `verify` names SQLite's integrity check (exit 1); a damaged database is
+//     replaced by a backup only with --force;
 //   - a migration this esep does not know (a newer esep wrote the file): every command refuses it
 //     (exit 2) and the file is left byte for byte as it was;
 //   - a file without write permission: read and verified without migrating; a command that writes
@@ -65,6 +66,27 @@ describe('a damaged file', () => {
 
     // the whole file passes both
     expect(esep(BASE, 'verify').stdout).toContain('verify: all invariants hold');
+  }, SLOW);
+
+  it('is replaced by a whole backup only with --force, and the result passes verify', () => {
+    const damaged = copy('damaged-live.db');
+    const backup = copy('whole-backup.db');
+    const fd = openSync(damaged, 'r+');
+    writeSync(fd, Buffer.alloc(PAGE, 0xa5), 0, PAGE, Math.floor(statSync(damaged).size / PAGE / 2) * PAGE);
+    closeSync(fd);
+    const before = digest(damaged);
+    const refused = esep(damaged, 'restore', backup);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`--db: ${damaged} is damaged (SQLite's integrity check: `);
+    expect(refused.stderr).toContain('pass --force to replace it with the backup');
+    expect(digest(damaged)).toBe(before);
+
+    const forced = esep(damaged, 'restore', backup, '--force');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('the database replaced was damaged (--force)');
+    const verify = esep(damaged, 'verify');
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain('verify: all invariants hold');
   }, SLOW);
 });
 

@@ -36,7 +36,7 @@ export function registerBackup(program: Command): void {
         const b = result.backup;
         print(
           `restored ${result.to} from ${result.from} (ledger up to #${b.maxLedgerId}, last job ${b.lastRunAt ?? 'none'})` +
-            (result.forced ? '; the database replaced was newer (--force)' : ''),
+            (result.damaged ? '; the database replaced was damaged (--force)' : result.forced ? '; the database replaced was newer (--force)' : ''),
         );
       }
     });
