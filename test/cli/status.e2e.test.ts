@@ -14,6 +14,8 @@ import { writeStatement } from '../helpers/world.js';
 
 const dir = tempDir();
 const TODAY = '2026-11-20';
+// every step is a process of its own; on a busy two-core machine a few of them take a while
+const SLOW = 240_000;
 
 interface World {
   db: string;
@@ -76,11 +78,11 @@ function status(w: World, today: string, ...args: string[]): { code: number | nu
   return { code: r.code, body: JSON.parse(r.stdout) as StatusJson };
 }
 
-describe('esep account find', () => {
+describe('esep account find', { timeout: SLOW }, () => {
   let w: World;
   beforeAll(() => {
     w = world('find');
-  });
+  }, SLOW);
   const found = (text: string) => json<{ account: string; matched: string[] }[]>(w, TODAY, 'account', 'find', text);
 
   it('a name with ө finds the one written with ӛ, and the other way round, in any case', () => {
@@ -119,14 +121,14 @@ describe('esep account find', () => {
   });
 });
 
-describe('esep tariffs', () => {
+describe('esep tariffs', { timeout: SLOW }, () => {
   let w: World;
   beforeAll(() => {
     w = world('tariffs');
     // announced today: 5 500 from 1 January (42 days ahead); TEL discontinued from 21 December (31 days), to HOME300
     ok(w, TODAY, 'tariff', 'reprice', 'HOME100', '--fee', '5500', '--effective', '2027-01-01', '--announced', TODAY);
     ok(w, TODAY, 'tariff', 'discontinue', 'TEL', '--successor', 'HOME300', '--effective', '2026-12-21', '--announced', TODAY);
-  });
+  }, SLOW);
   type TariffsJson = { date: string; tariffs: { code: string; price: { monthly_fee: string; port_fee: string; installation_fee: string; effective_from: string } | null; next_price: { monthly_fee: string; effective_from: string } | null; discontinued_on: string | null; successor: string | null; charged_as: string | null }[] };
 
   it('today: the prices in force, the next one announced, a discontinuation coming', () => {
@@ -158,7 +160,7 @@ describe('esep tariffs', () => {
   });
 });
 
-describe('account show: as it stands, or looking back', () => {
+describe('account show: as it stands, or looking back', { timeout: SLOW }, () => {
   let w: World;
   type Shown = { status: string; balance: string; debt: string; prepayment: string; as_of: string | null; last_entry_on: string | null; terminated_on: string | null; terminated_by: string | null };
   beforeAll(() => {
@@ -168,7 +170,7 @@ describe('account show: as it stands, or looking back', () => {
     ok(w, TODAY, 'run', 'debit', '--date', '2026-11-22', '--allow-future');
     // then a payment of 2 000 imported late, value-dated 5 November
     ok(w, TODAY, 'payments', 'import', writeStatement(path.join(w.cwd, 'p2.csv'), [{ bankRef: 'B2', valueDate: '2026-11-05', amount: 200_000, account: '1002' }]));
-  });
+  }, SLOW);
 
   it('without --date every entry counts, those value-dated after today too: the balance is the sum of the entries', () => {
     // fees 1–22 Nov: round(7 990 × 22/30) = round(5 859.333) = 5 859,33; 10 000 + 2 000 − 5 859,33 = 6 140,67
@@ -208,11 +210,11 @@ describe('account show: as it stands, or looking back', () => {
   });
 });
 
-describe('esep status', () => {
+describe('esep status', { timeout: SLOW }, () => {
   let w: World;
   beforeAll(() => {
     w = world('status');
-  });
+  }, SLOW);
 
   it('a database whose jobs never ran: attention, exit 4', () => {
     const { code, body } = status(w, TODAY);
