@@ -8,6 +8,8 @@ import { AGE_BUCKETS } from '../../src/domain/reports/aging.js';
 import { balances } from '../../src/domain/reports/turnover.js';
 import { agingReport, monthReport, paymentsReport, revenueReport, turnoverReport } from '../../src/jobs/reports.js';
 import { writeMonthPdf } from '../../src/io/pdf/month-report.js';
+import { writeReconciliationPdf } from '../../src/io/pdf/reconciliation.js';
+import { explainAccount } from '../../src/jobs/explain.js';
 import { pdfText } from '../helpers/pdf.js';
 import path from 'node:path';
 import { verify } from '../../src/jobs/verify.js';
@@ -164,5 +166,26 @@ describe('report month on a simulated quarter', () => {
     await writeMonthPdf(file, { report: r, operatorName: 'ТОО «Мысал Телеком»', today: '2026-12-01' });
     const text = await pdfText(file);
     for (const expected of ['ОТЧЁТ ЗА МЕСЯЦ', 'ноябрь 2026 г.', 'Начисления и оплаты по дням', 'Долг по срокам', 'Счета по статусу', 'НДС 16%']) expect(text).toContain(expected);
+  });
+});
+
+describe('explain on a simulated quarter', () => {
+  it('every account: the lines sum to the closing balance, the ledger\u2019s; every entry is explained by its rule', async () => {
+    const accounts = db.sqlite.prepare('SELECT account FROM accounts ORDER BY account').all() as { account: string }[];
+    const rules = new Map<string, number>();
+    for (const { account } of accounts) {
+      const s = explainAccount(db, account, { to: '2026-12-31', today: '2026-12-31' }).statement;
+      expect([account, s.lines.reduce((x, l) => x + l.amount, s.opening)]).toEqual([account, s.closing]);
+      expect([account, s.closing]).toEqual([account, sum('SELECT SUM(amount) AS s FROM ledger WHERE account = ? AND value_date <= ?', account, '2026-12-31')]);
+      expect([account, s.lines.reduce((x, l) => x + l.entries.length, 0)]).toEqual([account, sum('SELECT COUNT(*) AS s FROM ledger WHERE account = ? AND value_date >= ?', account, s.from)]);
+      for (const l of s.lines) rules.set(l.why.rule, (rules.get(l.why.rule) ?? 0) + 1);
+    }
+    expect(rules.get('as_posted') ?? 0).toBe(0);
+    for (const rule of ['daily_fee', 'port_reservation', 'installation', 'monthly_fee', 'penalty', 'payment', 'restoration_reversal']) expect([rule, (rules.get(rule) ?? 0) > 0]).toEqual([rule, true]);
+    // the statement of a credit account that paid late, for the README
+    const late = (db.sqlite.prepare(`SELECT l.account FROM ledger l JOIN accounts a ON a.account = l.account WHERE a.method = 'credit' AND l.kind = 'penalty' GROUP BY l.account ORDER BY COUNT(*) LIMIT 1`).get() as { account: string }).account;
+    const file = path.join(process.env.ESEP_EXPLAIN_PDF_DIR ?? tempDir(), 'akt-quarter.pdf');
+    await writeReconciliationPdf(file, explainAccount(db, late, { from: '2026-10-01', to: '2026-12-31', today: '2026-12-31' }));
+    expect(await pdfText(file)).toContain('(23.7)');
   });
 });
