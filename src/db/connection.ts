@@ -106,6 +106,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       sqlite.pragma('synchronous = FULL');
     }
     sqlite.pragma('foreign_keys = ON');
+    // The ledger's guard against INSERT OR REPLACE (migration 0014): under it, a row that REPLACE
+    // deletes fires the delete triggers, which refuse it. No trigger of ours writes, so none recurses.
+    sqlite.pragma('recursive_triggers = ON');
     sqlite.pragma('busy_timeout = 10000');
     const state = migrationState(sqlite);
     if (state.unknown.length > 0) throw new DatabaseRefusedError(newerDatabaseMessage(file, state.unknown));

@@ -4,7 +4,7 @@
 // job cannot post the same fact twice.
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { ENTRY_KINDS, type EntryKind } from '../domain/entries.js';
+import { ENTRY_KINDS, keepsItsSignSql, type EntryKind } from '../domain/entries.js';
 import { DOCUMENT_KINDS, OUTBOX_STATES } from '../domain/outbox.js';
 import { ACCESS_CAUSES } from '../domain/accounts.js';
 
@@ -211,6 +211,8 @@ export const ledger = sqliteTable(
     index('ledger_payment').on(t.paymentId).where(sql`${t.paymentId} IS NOT NULL`),
     index('ledger_invoice').on(t.invoiceId).where(sql`${t.invoiceId} IS NOT NULL`),
     check('ledger_amount_not_zero', sql`${t.amount} <> 0`),
+    // a CHECK, not an insert trigger: any trigger on the ledger's inserts doubles their cost (migration 0014)
+    check('ledger_kind_sign', sql.raw(keepsItsSignSql())),
   ],
 );
 

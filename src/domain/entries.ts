@@ -84,11 +84,17 @@ export function signAllowed(kind: EntryKind, amount: Tiyn, isCorrection: boolean
 }
 
 /**
- * The SQL condition a ledger row's kind and amount must meet whether or not it is a correction:
- * the kinds that are never corrected keep their sign. Used by the ledger's trigger (migration 0010)
- * and checked against `signAllowed` by test/db/ledger.test.ts.
+ * The kinds that are never corrected: whether or not an entry is a correction, these keep their sign.
+ * The ledger's CHECK constraint `ledger_kind_sign` (keepsItsSignSql, migration 0014) holds them to it;
+ * test/db/ledger.test.ts checks it against `signAllowed`.
  */
 export const NEVER_CORRECTED: readonly EntryKind[] = ['installation', 'equipment', 'backbill', 'adjustment', 'refund'];
+
+/** The SQL condition a ledger row's `kind` and `amount` columns meet: a never-corrected kind has its own sign. */
+export function keepsItsSignSql(kind = 'kind', amount = 'amount'): string {
+  const of = (sign: 'charge' | 'credit') => NEVER_CORRECTED.filter((k) => KINDS[k].sign === sign).map((k) => `'${k}'`).join(', ');
+  return `NOT ((${kind} IN (${of('charge')}) AND ${amount} > 0) OR (${kind} IN (${of('credit')}) AND ${amount} < 0))`;
+}
 
 /** The service a prorated charge covers (cl. 13): its days of the month's `periodDays`, and a bundle item's name. */
 export interface ServiceSpan {
