@@ -7,6 +7,7 @@ import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-o
 import { ENTRY_KINDS, keepsItsSignSql, type EntryKind } from '../domain/entries.js';
 import { DOCUMENT_KINDS, OUTBOX_STATES } from '../domain/outbox.js';
 import { ACCESS_CAUSES } from '../domain/accounts.js';
+import { SUSPENSE_REASONS } from '../domain/matching.js';
 
 const createdAt = () =>
   text('created_at')
@@ -316,6 +317,12 @@ export const payments = sqliteTable(
     purpose: text('purpose'),
     file: text('file'),
     line: integer('line'),
+    /** Why it waits in suspense: a code of domain/matching.ts (SUSPENSE_REASONS); null otherwise, and for payments imported before migration 0015. */
+    suspenseReason: text('suspense_reason', { enum: SUSPENSE_REASONS }),
+    /** What the bank wrote in the account column ('' when nothing); null for payments imported before migration 0015. */
+    accountHint: text('account_hint'),
+    /** The accounts a suspense reason is about (the unknown numbers, the accounts named, the IIN's accounts), a JSON array. */
+    reasonAccounts: text('reason_accounts'),
     importedAt: createdAt(),
     assignedAt: text('assigned_at'),
   },

@@ -10,7 +10,28 @@ export interface AccountLookup {
   accountsOfIin(iin: string): readonly string[];
 }
 
-export type Match = { account: string; by: MatchedBy } | { account: null; reason: string };
+/**
+ * Why a payment waits in suspense, as a code stored with it (payments.suspense_reason); the words
+ * for people come from the code (suspenseWords), never the other way round.
+ * - `no_account`: no account number found (no account column, none after a keyword in the purpose,
+ *   and no payer IIN, or an IIN that holds no account);
+ * - `unknown_account`: an account number was given (the account column or the purpose) and no such
+ *   account exists;
+ * - `purpose_several`: the purpose names two or more existing accounts (ambiguous: never decided by
+ *   the IIN, which could point at a third);
+ * - `iin_several`: nothing else decides and the payer IIN holds several accounts.
+ */
+export const SUSPENSE_REASONS = ['no_account', 'unknown_account', 'purpose_several', 'iin_several'] as const;
+export type SuspenseReason = (typeof SUSPENSE_REASONS)[number];
+
+export type Match =
+  | { account: string; by: MatchedBy }
+  | {
+      account: null;
+      reason: SuspenseReason;
+      /** The accounts the reason is about: the unknown numbers, the accounts named, the IIN's accounts. */
+      accounts: readonly string[];
+    };
 
 export interface Matchable {
   account: string | null;
@@ -46,23 +67,40 @@ export function accountsInPurpose(purpose: string): string[] {
 
 /** SPEC section 5: the account a payment is for, or why it goes to suspense. */
 export function matchPayment(row: Matchable, lookup: AccountLookup): Match {
-  const reasons: string[] = [];
+  const unknown: string[] = [];
   const column = row.account?.trim() ?? '';
   if (column !== '') {
     if (lookup.exists(column)) return { account: column, by: 'account' };
-    reasons.push(`no account "${column}"`);
+    unknown.push(column);
   }
   if (row.purpose) {
     const named = accountsInPurpose(row.purpose);
     const known = named.filter((a) => lookup.exists(a));
     if (known.length === 1) return { account: known[0]!, by: 'purpose' };
-    if (known.length > 1) reasons.push(`the purpose names several accounts (${known.join(', ')})`);
-    else if (named.length > 0) reasons.push(`the purpose names no known account (${named.join(', ')})`);
+    // Two accounts named: the payer said something the rule cannot decide; the IIN must not guess.
+    if (known.length > 1) return { account: null, reason: 'purpose_several', accounts: known };
+    for (const a of named) if (!unknown.includes(a)) unknown.push(a);
   }
-  if (row.payerIin) {
-    const held = lookup.accountsOfIin(row.payerIin);
-    if (held.length === 1) return { account: held[0]!, by: 'iin' };
-    reasons.push(held.length === 0 ? `IIN ${row.payerIin} holds no account` : `IIN ${row.payerIin} holds ${held.length} accounts`);
+  const held = row.payerIin ? lookup.accountsOfIin(row.payerIin) : [];
+  if (held.length === 1) return { account: held[0]!, by: 'iin' };
+  if (unknown.length > 0) return { account: null, reason: 'unknown_account', accounts: unknown };
+  if (held.length > 1) return { account: null, reason: 'iin_several', accounts: [...held] };
+  return { account: null, reason: 'no_account', accounts: [] };
+}
+
+/** What a suspense reason says to an accountant (null: stored before reasons were recorded). */
+export function suspenseWords(reason: SuspenseReason | null, p: { accounts: readonly string[]; payerIin: string | null }): string {
+  const list = p.accounts.join(', ');
+  switch (reason) {
+    case null:
+      return 'not recorded (before this version)';
+    case 'no_account':
+      return 'no account number found';
+    case 'unknown_account':
+      return p.accounts.length === 1 ? `account ${list} unknown` : `accounts ${list} unknown`;
+    case 'purpose_several':
+      return `the purpose names ${p.accounts.length} accounts (${list})`;
+    case 'iin_several':
+      return `IIN ${p.payerIin ?? ''} holds ${p.accounts.length} accounts (${list})`;
   }
-  return { account: null, reason: reasons.length > 0 ? reasons.join('; ') : 'no account, purpose or IIN to match' };
 }
