@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { autoBackup, backupDatabase, restoreDatabase } from '../../jobs/backup.js';
 import { configOf, dbPath, globals, print, printJson, withDb } from '../context.js';
+import { formatTime } from '../../domain/dates.js';
 
 const megabytes = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 
@@ -35,7 +36,7 @@ export function registerBackup(program: Command): void {
       else {
         const b = result.backup;
         print(
-          `restored ${result.to} from ${result.from} (ledger up to #${b.maxLedgerId}, last job ${b.lastRunAt ?? 'none'})` +
+          `restored ${result.to} from ${result.from} (ledger up to #${b.maxLedgerId}, last job ${b.lastRunAt === null ? 'none' : `${formatTime(b.lastRunAt)} Almaty time`})` +
             (result.damaged ? '; the database replaced was damaged (--force)' : result.forced ? '; the database replaced was newer (--force)' : ''),
         );
       }
