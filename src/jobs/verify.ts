@@ -244,8 +244,19 @@ export function verify(db: Db): Violation[] {
   const triggers = new Set(
     q<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'trigger'`).map((r) => r.name),
   );
-  for (const name of ['ledger_no_update', 'ledger_no_delete', 'ledger_no_replace', 'ledger_kind_sign', 'ledger_links_check', 'ledger_links_no_update', 'ledger_links_no_delete']) {
-    if (!triggers.has(name)) out.push({ invariant: 'ledger is append-only', account: null, detail: `trigger ${name} is missing` });
+  const appendOnly = (detail: string) => out.push({ invariant: 'ledger is append-only', account: null, detail });
+  for (const name of ['ledger_no_update', 'ledger_no_delete', 'ledger_links_check', 'ledger_links_no_update', 'ledger_links_no_delete', 'ledger_spans_no_update', 'ledger_spans_no_delete']) {
+    if (!triggers.has(name)) appendOnly(`trigger ${name} is missing`);
+  }
+  // migration 0014: the sign rule is a CHECK of the ledger's table, and INSERT OR REPLACE is refused by
+  // ledger_no_delete only where recursive_triggers is on (every connection esep opens sets it)
+  const ledgerTable = q<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'ledger'`)[0]?.sql ?? '';
+  if (!ledgerTable.includes('CONSTRAINT "ledger_kind_sign" CHECK')) appendOnly('the CHECK constraint ledger_kind_sign is missing');
+  if (db.sqlite.pragma('recursive_triggers', { simple: true }) !== 1) appendOnly('recursive_triggers is off: INSERT OR REPLACE could replace an entry');
+  // ids are given in order and never reused (AUTOINCREMENT): fewer entries than ids given means one was
+  // deleted or replaced outside esep (a connection without recursive_triggers, or without the triggers)
+  for (const r of q<{ n: number; seq: number }>(`SELECT COUNT(*) AS n, s.seq FROM ledger, sqlite_sequence s WHERE s.name = 'ledger' GROUP BY s.seq HAVING n < s.seq`)) {
+    appendOnly(`${r.seq - r.n} entr${r.seq - r.n === 1 ? 'y is' : 'ies are'} missing: ids up to ${r.seq} were given, ${r.n} entries are on the ledger`);
   }
   return out;
 }

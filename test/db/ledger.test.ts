@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import Database from 'better-sqlite3';
 import { inTransaction, type Db } from '../../src/db/connection.js';
 import { balanceBefore, entriesOf, postEntries, type NewEntry } from '../../src/db/ledger.js';
 import { memoryDbWithAccounts } from '../helpers/db.js';
@@ -32,16 +33,31 @@ describe('the ledger', () => {
     expect(balanceOf(db, '1001')).toBe(-16_667);
   });
 
-  it('cannot be rewritten by INSERT OR REPLACE, by id or by key', () => {
+  it('cannot be rewritten by INSERT OR REPLACE, by id or by key (the row it would delete fires the delete trigger)', () => {
     inTransaction(db, () => postEntries(db, [{ account: '1001', valueDate: '2026-11-01', kind: 'adjustment', amount: 100, key: 'k' }]));
-    expect(() => db.sqlite.prepare(`INSERT OR REPLACE INTO ledger (id, account, value_date, kind, amount, key) VALUES (1, '1001', '2026-11-01', 'adjustment', 999, 'other')`).run()).toThrow(/never replaced/);
-    expect(() => db.sqlite.prepare(`INSERT OR REPLACE INTO ledger (account, value_date, kind, amount, key) VALUES ('1001', '2026-11-01', 'adjustment', 999, 'k')`).run()).toThrow(/never replaced/);
+    expect(db.sqlite.pragma('recursive_triggers', { simple: true })).toBe(1);
+    expect(() => db.sqlite.prepare(`INSERT OR REPLACE INTO ledger (id, account, value_date, kind, amount, key) VALUES (1, '1001', '2026-11-01', 'adjustment', 999, 'other')`).run()).toThrow(/append-only/);
+    expect(() => db.sqlite.prepare(`INSERT OR REPLACE INTO ledger (account, value_date, kind, amount, key) VALUES ('1001', '2026-11-01', 'adjustment', 999, 'k')`).run()).toThrow(/append-only/);
+    expect(() => db.sqlite.prepare(`REPLACE INTO ledger (account, value_date, kind, amount, key) VALUES ('1001', '2026-11-01', 'adjustment', 999, 'k')`).run()).toThrow(/append-only/);
     expect(entriesOf(db, '1001').map((e) => e.amount)).toEqual([100]);
+  });
+
+  it('fires no trigger on its inserts: the sign rule is a CHECK constraint, which holds in any connection', () => {
+    const triggers = db.sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger' ORDER BY name`).all() as { name: string; sql: string }[];
+    expect(triggers.map((t) => t.name)).toEqual(['ledger_no_delete', 'ledger_no_update']);
+    // a connection of its own, as a sqlite3 shell opens one: no pragmas, the CHECK still refuses
+    const other = new Database(db.path === ':memory:' ? '' : db.path);
+    other.exec(`CREATE TABLE accounts (account text PRIMARY KEY); INSERT INTO accounts VALUES ('1001')`);
+    other.exec(db.sqlite.prepare(`SELECT sql FROM sqlite_master WHERE name = 'ledger'`).pluck().get() as string);
+    expect(() => other.prepare(`INSERT INTO ledger (account, value_date, kind, amount, key) VALUES ('1001', '2026-11-01', 'refund', 100, 'r')`).run()).toThrow(
+      /CHECK constraint failed: ledger_kind_sign/,
+    );
+    other.close();
   });
 
   it('keeps the sign of each kind that nothing corrects; a correction takes the opposite sign of its entry (D-7)', () => {
     for (const [kind, amount] of [['installation', 100], ['equipment', 100], ['backbill', 100], ['refund', 100], ['adjustment', -100]] as const) {
-      expect(() => inTransaction(db, () => postEntries(db, [{ account: '1001', valueDate: '2026-11-01', kind, amount, key: `bad:${kind}` }]))).toThrow(/cannot have this sign/);
+      expect(() => inTransaction(db, () => postEntries(db, [{ account: '1001', valueDate: '2026-11-01', kind, amount, key: `bad:${kind}` }]))).toThrow(/CHECK constraint failed: ledger_kind_sign/);
       expect(signAllowed(kind, amount, false)).toBe(false);
     }
     inTransaction(db, () => postEntries(db, [{ account: '1001', valueDate: '2026-11-01', kind: 'port_reservation', amount: -500, key: 'port' }]));

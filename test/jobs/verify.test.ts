@@ -109,6 +109,25 @@ describe('esep verify', () => {
     expect(found).toContainEqual({ invariant: 'ledger is append-only', account: null, detail: 'trigger ledger_links_check is missing' });
   });
 
+  it('names an entry replaced outside esep, by a connection without recursive_triggers (a sqlite3 shell)', () => {
+    inTransaction(db, () =>
+      postWithPayments(db, [
+        { account: '1001', valueDate: '2026-11-01', kind: 'daily_fee', amount: -100, key: 'a' },
+        { account: '1001', valueDate: '2026-11-02', kind: 'daily_fee', amount: -100, key: 'b' },
+      ]),
+    );
+    expect(() => db.sqlite.exec(`REPLACE INTO ledger (account, value_date, kind, amount, key) VALUES ('1001', '2026-11-01', 'daily_fee', -100, 'a')`)).toThrow(/append-only/);
+    expect(verify(db)).toEqual([]);
+    db.sqlite.pragma('recursive_triggers = OFF');
+    // the same amount on the same day: the balance still adds up, only the ids tell
+    db.sqlite.exec(`REPLACE INTO ledger (account, value_date, kind, amount, key) VALUES ('1001', '2026-11-01', 'daily_fee', -100, 'a')`);
+    expect(verify(db)).toEqual([
+      { invariant: 'ledger is append-only', account: null, detail: 'recursive_triggers is off: INSERT OR REPLACE could replace an entry' },
+      // ids 1, 2 given; 1 replaced by 3: ids up to 3, two entries
+      { invariant: 'ledger is append-only', account: null, detail: '1 entry is missing: ids up to 3 were given, 2 entries are on the ledger' },
+    ]);
+  });
+
   it('finds a payment entry without its payment', () => {
     inTransaction(db, () => postEntries(db, [{ account: '1001', valueDate: '2026-11-01', kind: 'payment', amount: 100, key: 'bare' }]));
     expect(verify(db)).toEqual([
