@@ -73,7 +73,7 @@ function statusText(r: StatusReport): string {
   const day = (d: string | null) => (d === null ? 'never' : formatDay(d));
   const lines = [`esep status at ${formatDay(r.now.date)} ${r.now.time} (Almaty)`, '', `daily jobs (due through ${formatDay(v.dailyDue)}):`];
   for (const [job, last] of Object.entries(r.completed.jobs)) {
-    lines.push(`  ${job.padEnd(12)}${day(last).padEnd(12)}${v.behindJobs.includes(job) ? 'BEHIND' : ''}`);
+    lines.push(`  ${job.padEnd(12)}${day(last).padEnd(12)}${v.behindJobs.includes(job) ? 'BEHIND' : ''}`.trimEnd());
   }
   lines.push(`  ${'run day'.padEnd(12)}${day(r.completed.day)}`);
   lines.push(`month-end     ${r.completed.invoices ?? 'never'} (due through ${v.monthEndDue})${v.monthEndBehind ? '  BEHIND' : ''}`);
