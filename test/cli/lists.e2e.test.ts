@@ -67,6 +67,9 @@ function expectListHeader(sheet: ExcelJS.Worksheet, first: string): void {
   expect(sheet.getRow(1).font).toMatchObject({ bold: true });
 }
 
+// Each step spawns the binary, some render PDFs in worker threads: generous time on a busy machine.
+const SLOW = 180_000;
+
 const utcDay = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
 let cursor = 0;
 let paymentsFile = '';
@@ -83,7 +86,7 @@ beforeAll(() => {
   ].join('\n');
   ok('import', 'accounts', writeText(dir, 'accounts.csv', accounts), '--date', '2026-10-01');
   ok('run', 'day', '--date', '2026-10-31');
-}, 60_000);
+}, SLOW);
 
 describe('lists for people', () => {
   it('run invoices --xlsx: the registry as a workbook, and its CSV in the one dialect', async () => {
@@ -108,7 +111,7 @@ describe('lists for people', () => {
     expect(sheet.getCell('H2').numFmt).toBe('#,##0.00');
     expect(sheet.getCell('F2').type).toBe(ExcelJS.ValueType.Date);
     expect(sheet.getCell('F2').numFmt).toBe('dd.mm.yyyy');
-  }, 120_000);
+  }, SLOW);
 
   it('the rest of November: a payment in suspense, one for 2004, the daily jobs to the 28th', () => {
     const payments = [
@@ -121,7 +124,7 @@ describe('lists for people', () => {
     ok('run', 'day', '--date', '2026-11-28');
     const events = JSON.parse(ok('--json', 'access', '--since', '2026-11-01')) as { id: number }[];
     cursor = Math.max(...events.map((e) => e.id));
-  }, 60_000);
+  }, SLOW);
 
   it('payments unmatched --xlsx: the amount is the number 1234.5, the payer IIN text', async () => {
     const xlsx = path.join(dir, 'unmatched.xlsx');
@@ -137,7 +140,7 @@ describe('lists for people', () => {
     expect(sheet.getCell('C2').numFmt).toBe('#,##0.00');
     // a text cell is never a formula in the workbook: no apostrophe needed, none added
     expect(sheet.getCell('G2').type).toBe(ExcelJS.ValueType.String);
-  });
+  }, SLOW);
 
   it('a late event for an earlier billing day comes after the cursor, never in --since of today', () => {
     // 2003 is connected on 10 November but entered on the 29th: the debit catches it up and
@@ -171,7 +174,7 @@ describe('lists for people', () => {
     expect(new Date(since[0]!.at_almaty).getTime()).toBe(Math.floor(at.getTime() / 1000) * 1000);
     // without a flag: today's events (1 December: none)
     expect(run('access').stdout).toBe('id,account,date,at,event,reason,cause,address\r\n');
-  }, 60_000);
+  }, SLOW);
 
   it('access --current lists who must be off now; --xlsx writes it with dates as dates', async () => {
     const csv = ok('access', '--current');
@@ -196,7 +199,7 @@ describe('lists for people', () => {
     expect(ev.getCell('D2').type).toBe(ExcelJS.ValueType.Date);
     expect(ev.getCell('D2').numFmt).toBe('dd.mm.yyyy hh:mm');
     expect(cells(ev, 2).slice(1, 3)).toEqual(['2003', utcDay('2026-11-10')]);
-  });
+  }, SLOW);
 
   it('debtors: the CSV keeps the leading zero and the phone as written; the xlsx types every cell', async () => {
     // 29 November is 4 days after 25 November: penalties 15 000 × 0.5% = 75 a day on the 26th to the 29th = 300
@@ -217,7 +220,7 @@ describe('lists for people', () => {
     expect(sheet.getCell('L2').type).toBe(ExcelJS.ValueType.String);
     expect(sheet.getCell('J2').numFmt).toBe('#,##0.00');
     expect(sheet.getCell('G2').numFmt).toBe('0');
-  });
+  }, SLOW);
 
   it('account statement: this month by default; --xlsx with the opening and closing balances', async () => {
     // no period: 1 December (today) to today
@@ -236,7 +239,7 @@ describe('lists for people', () => {
     expect(cells(sheet, 7).slice(0, 4)).toEqual([utcDay('2026-11-30'), 'closing', null, -15300]);
     const csv = ok('account', 'statement', '2001', '--to', '2026-11-30', '--csv');
     expect(csv.split('\r\n').slice(0, 3)).toEqual(['value_date,kind,amount,balance,memo', '2026-11-01,opening,,-15000.00,', expect.stringMatching(/^2026-11-26,penalty,-75\.00,-15075\.00,/)]);
-  });
+  }, SLOW);
 
   it('refunds --xlsx: the balance left to pay back, due 10 working days after it was recorded', async () => {
     // 2004: 10 000 paid; the daily fee of 7 990 in November (30 days), D-2: 28th round(7990×28/30) −
@@ -248,7 +251,7 @@ describe('lists for people', () => {
     expectListHeader(sheet, 'Дербес шот / Лицевой счёт');
     expect(cells(sheet, 2)).toEqual(['2004', 'Нұрлан Бекұлы', IIN_C, utcDay('2026-11-30'), utcDay('2026-12-15'), 9467.33, 'no']);
     expect(sheet.getCell('C2').type).toBe(ExcelJS.ValueType.String);
-  });
+  }, SLOW);
 
   it('outbox: the accounts without email listed for the post, and --xlsx', async () => {
     // the invoice of 2001 (no email) goes by post
@@ -263,7 +266,7 @@ describe('lists for people', () => {
     const sheet = await sheetOf(xlsx);
     expectListHeader(sheet, 'Аты-жөні / ФИО');
     expect(cells(sheet, 2).slice(0, 6)).toEqual(['Әлібек Серікұлы', 'г. Алматы, ул. Абая, 1', '2001', 'MT-2026-000001', 'invoice', 15000]);
-  }, 60_000);
+  }, SLOW);
 
   it('a folder, a missing folder or an unwritable place for --xlsx is bad usage (exit 2), naming it; nothing is written', () => {
     const folder = run('debtors', '--xlsx', dir);
@@ -282,7 +285,7 @@ describe('lists for people', () => {
     expect(run('run', 'invoices', '--period', '2026-11', '--dry-run', '--xlsx', path.join(dir, 'r.xlsx')).code).toBe(2);
     expect(run('access', '--since', '2026-11-01', '--current').code).toBe(2);
     expect(run('access', '--after-id', 'x').code).toBe(2);
-  });
+  }, SLOW);
 
   it('the mailing list of the notices is written as xlsx beside its CSV', async () => {
     // 2001 ends its contract on 30 November despite its debt (D-11): the notice with the demand follows.
@@ -299,5 +302,5 @@ describe('lists for people', () => {
     expectListHeader(sheet, 'Дербес шот / Лицевой счёт');
     expect(cells(sheet, 2)).toEqual(['2001', 'Әлібек Серікұлы', null, PHONE, 'г. Алматы, ул. Абая, 1', 20133.33, 300, null, 'notice-2001.pdf']);
     expect(sheet.getCell('F2').numFmt).toBe('#,##0.00');
-  }, 60_000);
+  }, SLOW);
 });
