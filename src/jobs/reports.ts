@@ -16,6 +16,7 @@ import { tariffOn } from '../domain/tariffs.js';
 import type { VatLine } from '../domain/vat.js';
 import { vatSettings } from '../db/operator.js';
 import { allTariffs } from '../db/tariffs.js';
+import type { PaymentStatus } from '../db/payments.js';
 
 export interface TurnoverReport {
   period: Period;
@@ -130,7 +131,8 @@ export function agingReport(db: Db, date: IsoDate): AgingReport {
   return { date, graceDays, groups: sorted, accounts, totals };
 }
 
-export type PaymentStatusColumn = 'applied' | 'suspense' | 'reversal';
+/** The columns of the payments report: the statuses of a payment (db/payments.ts). */
+export type PaymentStatusColumn = PaymentStatus;
 
 export interface PaymentsRow {
   day: IsoDate;
