@@ -6,7 +6,7 @@ import { inTransaction, openDatabase, type Db } from '../../src/db/connection.js
 import { saveOperator } from '../../src/db/operator.js';
 import { addDays, type IsoDate } from '../../src/domain/dates.js';
 import { ruleWithClause } from '../../src/domain/reports/explain-text.js';
-import { addEquipment } from '../../src/jobs/admin.js';
+import { addEquipment, terminateBySubscriber } from '../../src/jobs/admin.js';
 import { runDay } from '../../src/jobs/day.js';
 import { runDebit } from '../../src/jobs/debit.js';
 import { explainAccount } from '../../src/jobs/explain.js';
@@ -166,5 +166,24 @@ describe('explain: a terminated account with equipment', () => {
       'От абонента',
       'Оператордан',
     ]) expect(text).toContain(expected);
+  });
+});
+
+describe('explain: a termination at the subscriber\u2019s request dated inside a period already invoiced', () => {
+  it('the days from the termination credited back, naming the fee (D-7, D-10); the payment settles what is left', async () => {
+    addTariff(db, 'T15', { monthly: 150_000 }); // 1 500,00 a month
+    addAccount(db, 'C', { method: 'credit', tariff: 'T15', connectedOn: '2026-10-01' });
+    await runInvoices(db, { period: '2026-10', renderer: noPdfRenderer });
+    inTransaction(db, () => postWithPayments(db, [{ account: 'C', valueDate: '2026-11-05', kind: 'payment', amount: 150_000, key: 'p' }]));
+    expect(terminateBySubscriber(db, 'C', '2026-10-10', calendar, { recordedOn: '2026-11-06' }).state).toBe('terminated');
+    const { s, rows } = lines('C', '2026-10-01', '2026-11-06');
+    // served 1–9.10: round(1 500 × 9/31) = round(435,483…) = 435,48; 1 500,00 − 435,48 = 1 064,52 credited back on the
+    // fee's own date; the 1 500,00 of 05.11 pays the 435,48 left and 1 064,52 stays a prepayment (to refund, cl. 17.4)
+    expect(rows).toEqual([
+      ['2026-10-31', '2026-10-31', -150_000, -150_000, '1–31.10 monthly fee 1 500,00 × 31/31 (13)'],
+      ['2026-10-31', '2026-10-31', 106_452, -43_548, 'monthly fee of the days from 10.10 credited back: terminated on 10.10 (10)'],
+      ['2026-11-05', '2026-11-05', 150_000, 106_452, 'payment 05.11: settled: monthly fee 31.10, invoice MT-2026-000001 (435,48); left as prepayment 1 064,52 (16)'],
+    ]);
+    expect([s.closing, s.prepayment]).toEqual([106_452, 106_452]);
   });
 });
