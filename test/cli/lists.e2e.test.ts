@@ -11,6 +11,7 @@ import { BIN, ROOT } from '../helpers/cli.js';
 import { makeIin } from '../../src/domain/identifiers.js';
 import { ACCOUNT_HEADER, IIN_B, IIN_C, TARIFFS_CSV } from '../helpers/fixtures.js';
 import { tempDir, writeText } from '../helpers/tmp.js';
+import { snapshotFile } from '../helpers/world.js';
 
 const dir = tempDir();
 const db = path.join(dir, 'lists.db');
@@ -137,6 +138,8 @@ describe('lists for people', () => {
       utcDay('2026-11-27'), 1234.5, 'R-1', 'Неизвестный плательщик', PAYER_IIN, '=1+2, оплата', path.basename(paymentsFile), 2,
     ]);
     expect(typeof id).toBe('number');
+    // the reason as its code, in words, and the account column as the bank wrote it (9999, no such account)
+    expect(cells(sheet, 2).slice(9, 12)).toEqual(['unknown_account', 'account 9999 unknown', '9999']);
     expect(sheet.getCell('C2').numFmt).toBe('#,##0.00');
     // a text cell is never a formula in the workbook: no apostrophe needed, none added
     expect(sheet.getCell('G2').type).toBe(ExcelJS.ValueType.String);
@@ -279,9 +282,12 @@ describe('lists for people', () => {
     expect(proc.code).toBe(2);
     expect(proc.stderr).toContain('/proc/esep-list.xlsx, --xlsx: cannot be written');
     // run invoices checks it before anything is issued, and a dry run writes nothing
+    const before = snapshotFile(db);
     const month = run('run', 'invoices', '--period', '2026-11', '--out', out, '--xlsx', dir);
     expect(month.code).toBe(2);
+    expect(month.stderr).toContain(`${dir}, --xlsx: is a folder, a file was expected`);
     expect(readdirSync(out)).toEqual(['2026-10']);
+    expect(snapshotFile(db)).toEqual(before);
     expect(run('run', 'invoices', '--period', '2026-11', '--dry-run', '--xlsx', path.join(dir, 'r.xlsx')).code).toBe(2);
     expect(run('access', '--since', '2026-11-01', '--current').code).toBe(2);
     expect(run('access', '--after-id', 'x').code).toBe(2);
