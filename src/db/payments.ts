@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './connection.js';
 import { accountsOfIin } from './accounts.js';
-import type { AccountLookup, MatchedBy } from '../domain/matching.js';
+import type { AccountLookup, MatchedBy, SuspenseReason } from '../domain/matching.js';
 import type { IsoDate } from '../domain/dates.js';
 import type { Tiyn } from '../domain/money.js';
 
@@ -23,6 +23,12 @@ export interface PaymentRow {
   purpose: string | null;
   file: string | null;
   line: number | null;
+  /** Why it waits in suspense (null: not in suspense, or imported before reasons were recorded). */
+  suspenseReason: SuspenseReason | null;
+  /** What the bank wrote in the account column ('' nothing; null: imported before this was recorded). */
+  accountHint: string | null;
+  /** The accounts the suspense reason is about. */
+  reasonAccounts: string[];
   importedAt: string;
   assignedAt: string | null;
 }
@@ -46,9 +52,17 @@ function stmt(db: Db, sql: string): Database.Statement {
 
 const COLUMNS = `id, identity, format, bank_ref AS bankRef, value_date AS valueDate, amount, account, status,
   matched_by AS matchedBy, payer_iin AS payerIin, payer_name AS payerName, purpose, file, line,
-  created_at AS importedAt, assigned_at AS assignedAt`;
+  suspense_reason AS suspenseReason, account_hint AS accountHint, reason_accounts AS reasonAccounts, created_at AS importedAt, assigned_at AS assignedAt`;
 
 export type NewPayment = Omit<PaymentRow, 'id' | 'importedAt' | 'assignedAt'>;
+
+type StoredPayment = Omit<PaymentRow, 'reasonAccounts'> & { reasonAccounts: string | null };
+
+/** A row as stored: the reason's accounts are a JSON array in their column. */
+function fromStored(row: StoredPayment | undefined): PaymentRow | undefined {
+  if (row === undefined) return undefined;
+  return { ...row, reasonAccounts: row.reasonAccounts === null ? [] : (JSON.parse(row.reasonAccounts) as string[]) };
+}
 
 /**
  * Inserts a payment unless its identity is known; returns its id, or null when it was known.
@@ -60,24 +74,24 @@ export type NewPayment = Omit<PaymentRow, 'id' | 'importedAt' | 'assignedAt'>;
 export function insertPayment(db: Db, p: NewPayment): number | null {
   const result = stmt(
     db,
-    `INSERT INTO payments (identity, format, bank_ref, value_date, amount, account, status, matched_by, payer_iin, payer_name, purpose, file, line)
-       SELECT @identity, @format, @bankRef, @valueDate, @amount, @account, @status, @matchedBy, @payerIin, @payerName, @purpose, @file, @line
+    `INSERT INTO payments (identity, format, bank_ref, value_date, amount, account, status, matched_by, payer_iin, payer_name, purpose, file, line, suspense_reason, account_hint, reason_accounts)
+       SELECT @identity, @format, @bankRef, @valueDate, @amount, @account, @status, @matchedBy, @payerIin, @payerName, @purpose, @file, @line, @suspenseReason, @accountHint, @reasonAccounts
         WHERE NOT EXISTS (SELECT 1 FROM payments WHERE identity = @identity)
        ON CONFLICT (identity) DO NOTHING`,
-  ).run(p);
+  ).run({ ...p, reasonAccounts: p.reasonAccounts.length === 0 ? null : JSON.stringify(p.reasonAccounts) });
   return result.changes === 1 ? Number(result.lastInsertRowid) : null;
 }
 
 export function findPayment(db: Db, id: number): PaymentRow | undefined {
-  return stmt(db, `SELECT ${COLUMNS} FROM payments WHERE id = ?`).get(id) as PaymentRow | undefined;
+  return fromStored(stmt(db, `SELECT ${COLUMNS} FROM payments WHERE id = ?`).get(id) as StoredPayment | undefined);
 }
 
 export function paymentByIdentity(db: Db, identity: string): PaymentRow | undefined {
-  return stmt(db, `SELECT ${COLUMNS} FROM payments WHERE identity = ?`).get(identity) as PaymentRow | undefined;
+  return fromStored(stmt(db, `SELECT ${COLUMNS} FROM payments WHERE identity = ?`).get(identity) as StoredPayment | undefined);
 }
 
 export function paymentsWithStatus(db: Db, status: PaymentStatus): PaymentRow[] {
-  return db.sqlite.prepare(`SELECT ${COLUMNS} FROM payments WHERE status = ? ORDER BY value_date, id`).all(status) as PaymentRow[];
+  return (db.sqlite.prepare(`SELECT ${COLUMNS} FROM payments WHERE status = ? ORDER BY value_date, id`).all(status) as StoredPayment[]).map((r) => fromStored(r)!);
 }
 
 export function markAssigned(db: Db, id: number, account: string, at: string): void {

@@ -269,6 +269,9 @@ function applyRows(
       purpose: row.purpose,
       file: statement.name,
       line: row.line,
+      suspenseReason: status === 'suspense' && match.account === null ? match.reason : null,
+      accountHint: row.account ?? '',
+      reasonAccounts: status === 'suspense' && match.account === null ? [...match.accounts] : [],
     });
     if (id === null) {
       add('duplicates', 1);

@@ -45,6 +45,19 @@ describe('esep payments, refunds, transfer', () => {
     expect(again).toMatchObject({ rows: 7, applied: 0, suspense: 0, duplicates: 7, duplicate_amount: '24990.50' });
   });
 
+  it('says why each payment waits in suspense, and what the bank wrote in the account column', () => {
+    const list = esepJson<{ bank_ref: string; reason: string; reason_text: string; reason_accounts: string[]; account_hint: string }[]>(db, 'payments', 'unmatched');
+    // HB-…0004: no account column, purpose «Төлем», IIN 020711500349 holds 1003 and 1004;
+    // HB-…0005: no account column, purpose «дербес шот 9999», no account 9999
+    expect(list.map(({ bank_ref, reason, reason_text, reason_accounts, account_hint }) => ({ bank_ref, reason, reason_text, reason_accounts, account_hint }))).toEqual([
+      { bank_ref: 'HB-2026-11-0004', reason: 'iin_several', reason_text: 'IIN 020711500349 holds 2 accounts (1003, 1004)', reason_accounts: ['1003', '1004'], account_hint: '' },
+      { bank_ref: 'HB-2026-11-0005', reason: 'unknown_account', reason_text: 'account 9999 unknown', reason_accounts: ['9999'], account_hint: '' },
+    ]);
+    const text = esep(db, 'payments', 'unmatched');
+    expect(text.stdout).toContain('IIN 020711500349 holds 2 accounts (1003, 1004)');
+    expect(text.stdout).toContain('account 9999 unknown');
+  });
+
   it('lists suspense as JSON and assigns a payment', () => {
     const list = esepJson<{ id: number; bank_ref: string; value_date: string; amount: string; payer_name: string; purpose: string }[]>(db, 'payments', 'unmatched');
     expect(list.map(({ bank_ref, value_date, amount, payer_name, purpose }) => ({ bank_ref, value_date, amount, payer_name, purpose }))).toEqual([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountsInPurpose, matchPayment, type AccountLookup } from '../../src/domain/matching.js';
+import { accountsInPurpose, matchPayment, suspenseWords, type AccountLookup } from '../../src/domain/matching.js';
 import { readStatementAmount, readStatementDate } from '../../src/domain/statement.js';
 
 const lookup: AccountLookup = {
@@ -37,13 +37,35 @@ describe('matching order (SPEC section 5)', () => {
     expect(matchPayment({ account: null, payerIin: '900101300007', purpose: 'л/с 5555' }, lookup)).toEqual({ account: '1001', by: 'iin' });
   });
 
-  it('sends to suspense what it cannot tell, saying why', () => {
-    expect(matchPayment({ account: null, payerIin: '020711500349', purpose: 'Төлем' }, lookup)).toEqual({ account: null, reason: 'IIN 020711500349 holds 2 accounts' });
-    expect(matchPayment({ account: null, payerIin: null, purpose: 'л/с 1001 и л/с 1002' }, lookup)).toEqual({
+  it('sends to suspense what it cannot tell, with the reason as a code and the accounts it is about', () => {
+    expect(matchPayment({ account: null, payerIin: '020711500349', purpose: 'Төлем' }, lookup)).toEqual({ account: null, reason: 'iin_several', accounts: ['1003', '1004'] });
+    expect(matchPayment({ account: null, payerIin: null, purpose: 'л/с 1001 и л/с 1002' }, lookup)).toEqual({ account: null, reason: 'purpose_several', accounts: ['1001', '1002'] });
+    expect(matchPayment({ account: '77', payerIin: null, purpose: null }, lookup)).toEqual({ account: null, reason: 'unknown_account', accounts: ['77'] });
+    expect(matchPayment({ account: null, payerIin: null, purpose: 'за интернет л/с 99999' }, lookup)).toEqual({ account: null, reason: 'unknown_account', accounts: ['99999'] });
+    expect(matchPayment({ account: null, payerIin: null, purpose: 'Оплата за интернет' }, lookup)).toEqual({ account: null, reason: 'no_account', accounts: [] });
+    // an IIN that holds no account says nothing more than no IIN
+    expect(matchPayment({ account: '', payerIin: '111111111111', purpose: null }, lookup)).toEqual({ account: null, reason: 'no_account', accounts: [] });
+    // an unknown number is the reason even when the IIN holds several accounts: the accountant sees the number the payer wrote
+    expect(matchPayment({ account: '99999', payerIin: '020711500349', purpose: null }, lookup)).toEqual({ account: null, reason: 'unknown_account', accounts: ['99999'] });
+  });
+
+  it('a purpose naming two accounts goes to suspense, never to the account the payer IIN holds (a third one)', () => {
+    // IIN 900101300007 holds 1001 alone; the purpose names 1002 and A-17: ambiguous, the IIN must not decide
+    expect(matchPayment({ account: null, payerIin: '900101300007', purpose: 'л/с 1002, л/с A-17' }, lookup)).toEqual({
       account: null,
-      reason: 'the purpose names several accounts (1001, 1002)',
+      reason: 'purpose_several',
+      accounts: ['1002', 'A-17'],
     });
-    expect(matchPayment({ account: '77', payerIin: null, purpose: null }, lookup)).toEqual({ account: null, reason: 'no account "77"' });
+    // one known and one unknown number: the known one is the account
+    expect(matchPayment({ account: null, payerIin: '900101300007', purpose: 'л/с 1002, л/с 5555' }, lookup)).toEqual({ account: '1002', by: 'purpose' });
+  });
+
+  it('words for people from the code', () => {
+    expect(suspenseWords('no_account', { accounts: [], payerIin: null })).toBe('no account number found');
+    expect(suspenseWords('unknown_account', { accounts: ['99999'], payerIin: null })).toBe('account 99999 unknown');
+    expect(suspenseWords('purpose_several', { accounts: ['1001', '1002'], payerIin: null })).toBe('the purpose names 2 accounts (1001, 1002)');
+    expect(suspenseWords('iin_several', { accounts: ['1003', '1004'], payerIin: '020711500349' })).toBe('IIN 020711500349 holds 2 accounts (1003, 1004)');
+    expect(suspenseWords(null, { accounts: [], payerIin: null })).toBe('not recorded (before this version)');
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatTenge, toTengeString } from '../../domain/money.js';
+import { suspenseWords } from '../../domain/matching.js';
 import type { PaymentRow } from '../../db/payments.js';
 import { assignPayment, importPayments, reversalPayments, unmatchedPayments, type PaymentImportSummary } from '../../jobs/payments.js';
 import { statementFormats } from '../../io/statements/index.js';
@@ -22,8 +23,16 @@ export const UNMATCHED_LIST: ListSpec<PaymentRow> = {
     column('purpose', 'Төлем мақсаты', 'Назначение платежа', 'text', (p) => p.purpose, 40),
     column('file', 'Файл', 'Файл', 'text', (p) => p.file, 24),
     column('line', 'Жол', 'Строка', 'int', (p) => p.line),
+    column('reason', 'Себеп коды', 'Код причины', 'text', (p) => p.suspenseReason),
+    column('reason_text', 'Анықталмау себебі', 'Причина', 'text', (p) => reasonText(p), 36),
+    column('account_hint', 'Шот бағанында', 'В графе «счёт»', 'text', (p) => p.accountHint, 16),
   ],
 };
+
+/** Why a payment waits in suspense, in words, from its stored code. */
+function reasonText(p: PaymentRow): string {
+  return suspenseWords(p.suspenseReason, { accounts: p.reasonAccounts, payerIin: p.payerIin });
+}
 
 function summaryJson(s: PaymentImportSummary) {
   return {
@@ -78,6 +87,10 @@ function paymentJson(p: PaymentRow) {
   };
 }
 
+function unmatchedJson(p: PaymentRow) {
+  return { ...paymentJson(p), reason: p.suspenseReason, reason_text: reasonText(p), reason_accounts: p.reasonAccounts, account_hint: p.accountHint };
+}
+
 function paymentTable(rows: readonly PaymentRow[], withAccount: boolean): string {
   return renderTable(rows, [
     { title: 'id', value: (p) => String(p.id), align: 'right' },
@@ -86,6 +99,7 @@ function paymentTable(rows: readonly PaymentRow[], withAccount: boolean): string
     { title: 'bank ref', value: (p) => p.bankRef },
     { title: 'payer', value: (p) => [p.payerName, p.payerIin].filter(Boolean).join(', ') },
     ...(withAccount ? [{ title: 'account?', value: (p: PaymentRow) => p.account ?? '' }] : []),
+    ...(withAccount ? [] : [{ title: 'why', value: (p: PaymentRow) => reasonText(p) }, { title: 'account column', value: (p: PaymentRow) => p.accountHint ?? '' }]),
     { title: 'purpose', value: (p) => p.purpose ?? '' },
     { title: 'from', value: (p) => `${p.file ?? ''}:${p.line ?? ''}` },
   ]);
@@ -119,7 +133,7 @@ export function registerPayments(program: Command): void {
         const rows = unmatchedPayments(db);
         if (xlsx !== undefined) await writeXlsx(xlsx, UNMATCHED_LIST, rows);
         if (globals(cmd).json) {
-          printJson(rows.map(paymentJson));
+          printJson(rows.map(unmatchedJson));
           return;
         }
         if (rows.length === 0) print('no payments in suspense');
