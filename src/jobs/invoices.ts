@@ -257,6 +257,7 @@ class Issuer {
   private readonly vatSettings: VatSettings;
   private readonly penaltyRules: PenaltyRulesOn;
   private readonly graceDays: number;
+  private channels: { of: OperatorRow; texts: string[] } | undefined;
 
   constructor(
     private readonly db: Db,
@@ -397,8 +398,14 @@ class Issuer {
       },
       vat: f.vatLines,
       penaltyDetails: penaltyBreakdown(facts, invoices, this.period, this.penaltyRules).map((d) => ({ ...d, invoiceNumber: d.invoiceId === null ? null : (numbers.get(d.invoiceId) ?? null) })),
-      paymentChannels: paymentChannelsOf(operator),
+      paymentChannels: this.paymentChannels(operator),
     });
+  }
+
+  /** The operator's payment channels, read once per run. */
+  private paymentChannels(operator: OperatorRow): string[] {
+    if (this.channels?.of !== operator) this.channels = { of: operator, texts: paymentChannelsOf(operator) };
+    return this.channels.texts;
   }
 }
 
