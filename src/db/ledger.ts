@@ -87,9 +87,9 @@ export class KeyConflictError extends Error {
   override name = 'KeyConflictError';
 }
 
+/** The key's unique index refused the insert (the ledger fires no insert trigger since migration 0014). */
 function isDuplicateKey(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || (code === 'SQLITE_CONSTRAINT_TRIGGER' && String((err as Error).message).includes('exists'));
+  return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 const describe = (e: { account: string; kind: string; valueDate: string; amount: number; corrects?: number | null }) =>
