@@ -101,8 +101,9 @@ export function registerOutbox(program: Command): void {
           print(`  ${documentName(m)}\t${m.account}\t${m.recipient}\t${m.attempts} attempt(s)\t${next}${m.lastReply ? `\t${m.lastReply}` : ''}`);
         }
       }
+      const written = [options.paperCsv, xlsx].filter((f) => f !== undefined);
+      if (report.paper.length === 0 && written.length > 0) print(`no document of an account without email: an empty list written to ${written.join(', ')}`);
       if (report.paper.length > 0) {
-        const written = [options.paperCsv, xlsx].filter((f) => f !== undefined);
         print(
           written.length > 0
             ? `${report.paper.length} document(s) of accounts without email, for delivery by post: ${written.join(', ')}`
