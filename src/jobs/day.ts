@@ -56,11 +56,17 @@ async function runDays(db: Db, options: DayOptions): Promise<DayResult> {
     for (const [k, v] of Object.entries(counts)) if (k !== 'ledger_mark') into[k] = (into[k] ?? 0) + v;
   };
   if (first === null) return result;
+  // Each job counts the accounts of its own run; over several days the same account is in many
+  // runs, so the accounts of the whole run are counted once each here (account-days stay summed).
+  const severalDays = first < options.date;
+  const accounts = { debit: new Set<string>(), penalties: new Set<string>() };
+  const counted = (job: keyof typeof accounts) => (severalDays ? (account: string) => void accounts[job].add(account) : undefined);
   for (let day = first; day <= options.date; day = addDays(day, 1)) {
     const startedAt = nowIso();
     const common = { date: day, dryRun: options.dryRun, progress: options.progress };
-    merge('debit', (await runDebit(db, common)).counts);
-    merge('penalties', (await runPenalties(db, common)).counts);
+    merge('debit', (await runDebit(db, { ...common, onAccount: counted('debit') })).counts);
+    const penalties = (await runPenalties(db, { ...common, onAccount: counted('penalties') })).counts;
+    merge('penalties', { ...penalties, account_days: penalties.accounts ?? 0 });
     merge('suspend', (await runSuspend(db, common)).counts);
     merge('terminate', (await runTerminate(db, { ...common, calendar: options.calendar, onTerminated: options.onTerminated })).counts);
     if (!options.dryRun) {
@@ -69,6 +75,7 @@ async function runDays(db: Db, options: DayOptions): Promise<DayResult> {
     }
     result.days.push(day);
   }
+  if (severalDays) for (const job of ['debit', 'penalties'] as const) if (result.counts[job]) result.counts[job].accounts = accounts[job].size;
   return result;
 }
 

@@ -181,6 +181,8 @@ export interface DebitOptions {
   progress?: Progress;
   /** Called for each entry that is (or, on a dry run, would be) posted. */
   onPost?: (e: NewEntry) => void;
+  /** Called once for each account whose days the run decides (`run day` counts accounts over its days). */
+  onAccount?: (account: string) => void;
 }
 
 /** The advance accounts with a day to decide up to @date (cl. 17.1: connected on or before it, and not terminated before it). */
@@ -202,7 +204,10 @@ export async function runDebit(db: Db, options: DebitOptions): Promise<JobResult
     for (const rows of accountPages<PendingAccount>(page, { date }, batchSize())) {
       ctx.batch(() => {
         const counts: Counts = { accounts: rows.length };
-        for (const a of rows) debiter.catchUp(a, date, counts, a.startBalance);
+        for (const a of rows) {
+          debiter.catchUp(a, date, counts, a.startBalance);
+          options.onAccount?.(a.account);
+        }
         return counts;
       });
       ctx.progress.increment(rows.length);

@@ -42,6 +42,8 @@ export interface PenaltyOptions {
   dryRun?: boolean;
   progress?: Progress;
   onPost?: (e: NewEntry) => void;
+  /** Called once for each account whose penalties the run compares (`run day` counts accounts over its days). */
+  onAccount?: (account: string) => void;
 }
 
 interface Reads {
@@ -198,6 +200,7 @@ export async function runPenalties(db: Db, options: PenaltyOptions): Promise<Job
         const counts: Counts = {};
         for (const w of work) {
           for (const [k, v] of Object.entries(settlePenalties(db, w.account, date, rules, ctx.runId, options.onPost, w.from))) counts[k] = (counts[k] ?? 0) + v;
+          options.onAccount?.(w.account);
         }
         return counts;
       });
