@@ -96,6 +96,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    payments: z
+      .object({
+        /** The largest bank statement row accepted, in whole tenge: a row beyond it refuses the file (a typo of the bank, a test row). */
+        max_amount: z.number().int().min(1).max(1_000_000_000_000).default(10_000_000),
+      })
+      .strict()
+      .prefault({}),
     smtp: z
       .object({
         url: smtpUrl.nullable().default(null),

@@ -94,6 +94,11 @@ export function paymentsWithStatus(db: Db, status: PaymentStatus): PaymentRow[] 
   return (db.sqlite.prepare(`SELECT ${COLUMNS} FROM payments WHERE status = ? ORDER BY value_date, id`).all(status) as StoredPayment[]).map((r) => fromStored(r)!);
 }
 
+/** Changes when a payment is added (ids only grow): whether another import came in since a check. */
+export function paymentsStamp(db: Db): number {
+  return (db.sqlite.prepare('SELECT coalesce(max(id), 0) FROM payments').pluck().get() as number) ?? 0;
+}
+
 export function markAssigned(db: Db, id: number, account: string, at: string): void {
   db.sqlite
     .prepare(`UPDATE payments SET status = 'applied', account = ?, matched_by = 'manual', assigned_at = ? WHERE id = ? AND status = 'suspense'`)

@@ -32,6 +32,8 @@ export interface ByteScan {
   invalid: number;
   /** The first few of them, with their line and offset. */
   bad: BadByte[];
+  /** A UTF-16 byte-order mark at the start (FF FE little-endian, FE FF big-endian): a file esep does not read. */
+  utf16?: 'LE' | 'BE';
 }
 
 /** Bad bytes listed in a refusal; the rest are counted. */
@@ -73,6 +75,9 @@ export class Utf8Scanner {
   push(chunk: Uint8Array): void {
     for (let k = 0; k < chunk.length && this.head.length < 3; k++) this.head.push(chunk[k]!);
     this.scan.bom = this.head[0] === 0xef && this.head[1] === 0xbb && this.head[2] === 0xbf;
+    if (this.head[0] === 0xff && this.head[1] === 0xfe) this.scan.utf16 = 'LE';
+    else if (this.head[0] === 0xfe && this.head[1] === 0xff) this.scan.utf16 = 'BE';
+    else delete this.scan.utf16;
     let bytes = chunk;
     if (this.carry.length > 0) {
       bytes = new Uint8Array(this.carry.length + chunk.length);
@@ -190,6 +195,10 @@ export async function detectEncoding(file: string): Promise<DetectedEncoding> {
 }
 
 export function encodingOfScan(name: string, scan: ByteScan): DetectedEncoding {
+  if (scan.utf16 !== undefined) {
+    const mark = scan.utf16 === 'LE' ? 'FF FE' : 'FE FF';
+    throw new InputError([{ file: name, line: 1, message: `the file is UTF-16 (${scan.utf16}, it starts with the byte-order mark ${mark}), which esep does not read: save it as CSV UTF-8 (in Excel: "CSV UTF-8 (comma delimited)")` }]);
+  }
   const verdict = verdictOf(scan);
   if (verdict === 'broken-utf-8') throw new InputError(brokenUtf8Problems(name, scan));
   return { encoding: verdict, bom: verdict === 'utf-8' && scan.bom };

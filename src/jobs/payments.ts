@@ -16,6 +16,7 @@ import {
   insertPayment,
   markAssigned,
   paymentByIdentity,
+  paymentsStamp,
   paymentsWithStatus,
   StatementScratch,
   type PaymentRow,
@@ -35,6 +36,11 @@ import { runJob, type Progress } from './runner.js';
 export const MAX_LISTED_PROBLEMS = 100;
 const SCRATCH_BATCH = 5000;
 
+/** The default of payments.max_amount: 10 000 000 ₸, in tiyn. */
+export const DEFAULT_MAX_AMOUNT: Tiyn = 1_000_000_000;
+/** The longest payer name and purpose accepted, in characters. */
+export const MAX_TEXT = 1000;
+
 export function paymentBatchSize(): number {
   const fromEnv = Number(process.env.ESEP_BATCH_SIZE);
   return Number.isSafeInteger(fromEnv) && fromEnv > 0 ? fromEnv : 1000;
@@ -47,6 +53,8 @@ export interface PaymentImportOptions {
   date: IsoDate;
   /** No value date may be more days before today than this (configuration imports.value_date_days_back); unset: no bound. */
   valueDateDaysBack?: number | undefined;
+  /** The largest row accepted, in tiyn (configuration payments.max_amount); unset: DEFAULT_MAX_AMOUNT. */
+  maxAmount?: Tiyn | undefined;
   dryRun?: boolean;
   progress?: Progress;
 }
@@ -84,15 +92,23 @@ function operatorAccount(db: Db) {
 
 export async function importPayments(db: Db, options: PaymentImportOptions): Promise<PaymentImportSummary> {
   const statement = await openStatement(options.file, { format: options.format, operator: operatorAccount(db) });
-  let ignored = 0;
-  const result = await runJob(
-    db,
-    { job: 'payments-import', scope: `${statement.name} ${options.date}`, dryRun: options.dryRun, progress: options.progress },
-    async (ctx) => {
-      const scratch = new StatementScratch(db);
-      try {
-        const checked = await validate(db, statement, scratch, options.date, options.valueDateDaysBack);
-        ignored = checked.ignored;
+  const limits = { today: options.date, daysBack: options.valueDateDaysBack, maxAmount: options.maxAmount ?? DEFAULT_MAX_AMOUNT };
+  // The whole file is checked before the job takes its lock and journal row: a refused file
+  // changes nothing, not even the journal.
+  let scratch = new StatementScratch(db);
+  try {
+    const stamp = paymentsStamp(db);
+    let checked = await validate(db, statement, scratch, limits);
+    const result = await runJob(
+      db,
+      { job: 'payments-import', scope: `${statement.name} ${options.date}`, dryRun: options.dryRun, progress: options.progress },
+      async (ctx) => {
+        // Another import came in between the check and the lock: its payments are checked against too.
+        if (paymentsStamp(db) !== stamp) {
+          scratch.drop();
+          scratch = new StatementScratch(db);
+          checked = await validate(db, statement, scratch, limits);
+        }
         ctx.progress.start(checked.rows, `payments ${statement.name}`);
         const lookup = accountLookup(db);
         const size = paymentBatchSize();
@@ -111,11 +127,15 @@ export async function importPayments(db: Db, options: PaymentImportOptions): Pro
           if (batch.length >= size) apply();
         }
         apply();
-      } finally {
-        scratch.drop();
-      }
-    },
-  );
+      },
+    );
+    return summaryOf(statement, result, checked.ignored);
+  } finally {
+    scratch.drop();
+  }
+}
+
+function summaryOf(statement: Statement, result: { counts: Counts; dryRun: boolean; runId: number | null }, ignored: number): PaymentImportSummary {
   const c = result.counts;
   const n = (k: string) => c[k] ?? 0;
   return {
@@ -150,9 +170,12 @@ async function validate(
   db: Db,
   statement: Statement,
   scratch: StatementScratch,
-  today: IsoDate,
-  daysBack: number | undefined,
+  limits: { today: IsoDate; daysBack: number | undefined; maxAmount: Tiyn },
 ): Promise<{ rows: number; ignored: number }> {
+  const { today, daysBack, maxAmount } = limits;
+  // Sums in tiyn must stay exact integers (2^53) wherever they are added up: the file's total is
+  // checked here, before anything is written (the per-row cap keeps it far below in practice).
+  let total = 0n;
   const earliest = daysBack === undefined ? undefined : windowAround(today, daysBack, 0).earliest;
   const problems: InputProblem[] = [];
   let problemCount = 0;
@@ -201,6 +224,22 @@ async function validate(
     else if (item.type === 'ignored') ignored++;
     else {
       rows++;
+      const tooLong = textTooLong(item.row);
+      for (const [field, length] of tooLong) {
+        problem({ file: statement.name, line: item.row.line, field, message: `is ${length} characters long, more than the ${MAX_TEXT} a payment keeps` });
+      }
+      const size = item.row.amount < 0 ? -item.row.amount : item.row.amount;
+      if (size > maxAmount) {
+        problem({
+          file: statement.name,
+          line: item.row.line,
+          field: 'amount',
+          message: `${formatTenge(item.row.amount)} is more than the largest payment accepted, ${formatTenge(maxAmount)} (the setting payments.max_amount of the configuration file)`,
+        });
+        continue;
+      }
+      total += BigInt(size);
+      if (tooLong.length > 0) continue;
       if (item.row.valueDate > today) {
         problem({ file: statement.name, line: item.row.line, field: 'value_date', message: `${item.row.valueDate} is after today (${today}): a statement cannot hold tomorrow's money` });
         continue;
@@ -219,6 +258,9 @@ async function validate(
     }
   }
   flush();
+  if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
+    problem({ file: statement.name, field: 'amount', message: `the rows add up to more than ${formatTenge(Number.MAX_SAFE_INTEGER)}, beyond what can be summed exactly` });
+  }
   if (problemCount > 0) {
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     if (problemCount > problems.length) {
@@ -227,6 +269,16 @@ async function validate(
     throw new InputError(problems);
   }
   return { rows, ignored };
+}
+
+/** The text fields longer than MAX_TEXT characters, with their length. */
+function textTooLong(row: StatementRow): [string, number][] {
+  const out: [string, number][] = [];
+  for (const [field, value] of [['payer_name', row.payerName], ['purpose', row.purpose], ['account', row.account]] as const) {
+    const length = value === null ? 0 : value.length;
+    if (length > MAX_TEXT) out.push([field, length]);
+  }
+  return out;
 }
 
 function applyRows(

@@ -155,10 +155,8 @@ describe('imports that do no harm', () => {
       `R-3,24.11.2026,5000,1001,${IIN_A},Нұрланов Ерлан,Оплата`,
     ].join('\n');
     const file = writeText(dir, 'statement.csv', statement);
-    // (a refused statement import journals its failed run: the ledger and the payments stay as they were)
-    const r0 = esep(db, 'payments', 'import', file, '--date', '2026-11-25');
-    expect(r0.code, r0.stderr).toBe(2);
-    const stderr = r0.stderr;
+    // refused before the job takes its lock or journals a run: the database file is what it was
+    const stderr = refused(db, 'payments', 'import', file, '--date', '2026-11-25');
     const name = path.basename(file);
     // 366 days before 2026-11-25 is 2025-11-24
     expect(stderr).toContain(`${name}, line 2, value_date: 0001-01-01 is before 2025-11-24, 366 days before today (2026-11-25)`);
@@ -195,14 +193,53 @@ describe('imports that do no harm', () => {
     expect(stderr).toMatch(/operator-damaged\.json, line \d+: byte 0xA0 at byte \d+ of the line/);
   });
 
+  it('statement rows beyond reason are refused, naming line and field, and the database file is unchanged', () => {
+    const header = 'bank_ref,value_date,amount,account,payer_iin,payer_name,purpose';
+    const long = 'Оплата '.repeat(150); // 7 × 150 = 1 050 characters, the last space trimmed by the reader: 1 049
+    const statement = [
+      header,
+      // 45 035 996 273 704,96 ₸ = 4 503 599 627 370 496 tiyn = 2^52: far beyond the default cap of 10 000 000 ₸
+      `B-1,2026-11-24,"45 035 996 273 704,96",1001,${IIN_A},Нұрланов Ерлан,Оплата`,
+      `B-2,2026-11-24,"10 000 000,01",1001,${IIN_A},Нұрланов Ерлан,Оплата`,
+      `B-3,2026-11-24,"10 000 000,00",1001,${IIN_A},Нұрланов Ерлан,Оплата`,
+      `B-4,2026-11-24,5000,1001,${IIN_A},Нұрланов Ерлан,${long}`,
+      `B-5,2026-11-24,"-10 000 000,50",1001,${IIN_A},Нұрланов Ерлан,Сторно`,
+    ].join('\n');
+    const file = writeText(dir, 'statement-huge.csv', statement);
+    const name = path.basename(file);
+    const stderr = refused(db, 'payments', 'import', file, '--date', '2026-11-25');
+    expect(stderr).toContain(`${name}, line 2, amount: 45 035 996 273 704,96 ₸ is more than the largest payment accepted, 10 000 000,00 ₸ (the setting payments.max_amount of the configuration file)`);
+    expect(stderr).toContain(`${name}, line 3, amount: 10 000 000,01 ₸ is more than the largest payment accepted`);
+    // exactly the cap is accepted
+    expect(stderr).not.toContain('line 4');
+    expect(stderr).toContain(`${name}, line 5, purpose: is 1049 characters long, more than the 1000 a payment keeps`);
+    // a reversal is capped by its size
+    expect(stderr).toContain(`${name}, line 6, amount: -10 000 000,50 ₸ is more than the largest payment accepted`);
+
+    // the cap is the operator's setting: 1 000 ₸ refuses a row of 5 000 ₸
+    const config = writeText(dir, 'cap.config.json', JSON.stringify({ payments: { max_amount: 1000 } }));
+    const small = writeText(dir, 'statement-small.csv', [header, `C-1,2026-11-24,5000,1001,${IIN_A},Нұрланов Ерлан,Оплата`].join('\n'));
+    expect(refused(db, '--config', config, 'payments', 'import', small, '--date', '2026-11-25')).toContain(
+      'statement-small.csv, line 2, amount: 5 000,00 ₸ is more than the largest payment accepted, 1 000,00 ₸',
+    );
+    const badConfig = writeText(dir, 'cap-bad.config.json', JSON.stringify({ payments: { max_amount: 0 } }));
+    expect(refused(db, '--config', badConfig, 'payments', 'import', small, '--date', '2026-11-25')).toContain('payments.max_amount');
+  });
+
+  it('a UTF-16 statement is named as UTF-16 in the refusal', () => {
+    const text = `bank_ref,value_date,amount,account,payer_iin,payer_name,purpose\nR-16,24.11.2026,100,1001,${IIN_A},Нұрланов Ерлан,Оплата\n`;
+    const file = path.join(dir, 'statement-utf16.csv');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const stderr = refused(db, 'payments', 'import', file, '--date', '2026-11-25');
+    expect(stderr).toContain('statement-utf16.csv, line 1: the file is UTF-16 (LE, it starts with the byte-order mark FF FE), which esep does not read: save it as CSV UTF-8');
+  });
+
   it('a payment CSV with a stray byte is refused by the same detector; a bad window setting is named', () => {
     const text = Buffer.from(`bank_ref,value_date,amount,account,payer_iin,payer_name,purpose\nR-9,24.11.2026,100,1001,${IIN_A},Нұрланов Ерлан,Оплата\n`, 'utf8');
     const at = text.indexOf(Buffer.from('Оплата', 'utf8'));
     const file = path.join(dir, 'statement-stray.csv');
     writeFileSync(file, Buffer.concat([text.subarray(0, at), Buffer.from([0xff]), text.subarray(at)]));
-    const r = esep(db, 'payments', 'import', file, '--date', '2026-11-25');
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/statement-stray\.csv, line 2: byte 0xFF at byte \d+ of the line/);
+    expect(refused(db, 'payments', 'import', file, '--date', '2026-11-25')).toMatch(/statement-stray\.csv, line 2: byte 0xFF at byte \d+ of the line/);
 
     const config = writeText(dir, 'bad.config.json', JSON.stringify({ imports: { connected_on_days_back: -1, value_date_days: 3 } }));
     const stderr = refused(db, '--config', config, 'import', 'accounts', writeText(dir, 'a.csv', ACCOUNTS), '--date', '2026-11-25');

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { formatTenge, toTengeString } from '../../domain/money.js';
+import { formatTenge, parseTenge, toTengeString } from '../../domain/money.js';
 import { suspenseWords } from '../../domain/matching.js';
 import type { PaymentRow } from '../../db/payments.js';
 import { assignPayment, importPayments, reversalPayments, unmatchedPayments, type PaymentImportSummary } from '../../jobs/payments.js';
 import { statementFormats } from '../../io/statements/index.js';
-import { configOf, dateOption, globals, positiveInt, print, printJson, withDb } from '../context.js';
+import { ALLOW_FUTURE, ALLOW_FUTURE_HELP, configOf, globals, jobDate, positiveInt, print, printJson, withDb } from '../context.js';
 import { terminalProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { column, type ListSpec } from '../../io/list.js';
@@ -113,12 +113,16 @@ export function registerPayments(program: Command): void {
     .option('--format <format>', `one of ${statementFormats().join(', ')} (default: detected)`)
     .option('--date <date>', 'today: no value date may be later; restorations happen as of this day')
     .option('--dry-run', 'check and count everything, write nothing')
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
     .description('import a bank statement: match each payment to an account or to suspense (a bad file is refused whole)')
-    .action(async (file: string, options: { format?: string; date?: string; dryRun?: boolean }, cmd: Command) => {
-      const date = dateOption(options.date);
+    .action(async (file: string, options: { format?: string; date?: string; dryRun?: boolean; allowFuture?: boolean }, cmd: Command) => {
+      const date = jobDate(options.date, options);
       await withDb(cmd, async (db) => {
-        const valueDateDaysBack = configOf(cmd).imports.value_date_days_back;
-        const summary = await importPayments(db, { file, format: options.format, date, valueDateDaysBack, dryRun: options.dryRun ?? false, progress: terminalProgress() });
+        const config = configOf(cmd);
+        const valueDateDaysBack = config.imports.value_date_days_back;
+        // payments.max_amount is whole tenge
+        const maxAmount = parseTenge(String(config.payments.max_amount));
+        const summary = await importPayments(db, { file, format: options.format, date, valueDateDaysBack, maxAmount, dryRun: options.dryRun ?? false, progress: terminalProgress() });
         if (globals(cmd).json) printJson(summaryJson(summary));
         else print(summaryText(summary));
       });
@@ -166,10 +170,11 @@ export function registerPayments(program: Command): void {
     .argument('<payment_id>', 'the id shown by esep payments unmatched')
     .argument('<account>', 'the personal account the payment is for')
     .option('--date <date>', 'today, for the restoration the payment may trigger')
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
     .description('apply a payment from suspense to an account, as of its value date')
-    .action(async (paymentId: string, account: string, options: { date?: string }, cmd: Command) => {
+    .action(async (paymentId: string, account: string, options: { date?: string; allowFuture?: boolean }, cmd: Command) => {
       const id = positiveInt(paymentId, 'PAYMENT_ID');
-      const date = dateOption(options.date);
+      const date = jobDate(options.date, options);
       await withDb(cmd, async (db) => {
         const r = await assignPayment(db, id, account, date);
         if (globals(cmd).json) printJson({ ...paymentJson(r.payment), account: r.account, restored: r.restored });

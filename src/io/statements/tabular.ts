@@ -25,10 +25,31 @@ export function cellValue(v: unknown): string | number | Date | null {
     const o = v as { richText?: { text: string }[]; result?: unknown; text?: unknown; error?: string };
     if (Array.isArray(o.richText)) return o.richText.map((r) => r.text).join('');
     if ('result' in o) return cellValue(o.result);
+    // a formula whose value the file does not hold (written by a program, never opened in Excel): no value to read
+    if (isFormulaWithoutValue(v)) return null;
     if ('text' in o) return cellValue(o.text);
     if (o.error !== undefined) return String(o.error);
   }
   return String(v);
+}
+
+/** An xlsx formula cell with no cached value: `{ formula: 'B2*2' }` or `{ sharedFormula: 'C2' }` and no result. */
+export function isFormulaWithoutValue(v: unknown): v is { formula?: string; sharedFormula?: string } {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as { formula?: unknown; sharedFormula?: unknown; result?: unknown };
+  return (typeof o.formula === 'string' || typeof o.sharedFormula === 'string') && (o.result === undefined || o.result === null);
+}
+
+/** A spreadsheet column's letters from its index (0 = A, 26 = AA). */
+export function columnLetters(index: number): string {
+  let n = index + 1;
+  let out = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    out = String.fromCharCode(65 + r) + out;
+    n = Math.floor((n - 1) / 26);
+  }
+  return out;
 }
 
 export function cellText(v: unknown): string {
@@ -146,6 +167,23 @@ export async function* tabularItems(rows: AsyncIterable<CellRow>, profile: BankP
     }
     if (profile.strictColumns && row.cells.length !== header.labels.length) {
       yield { type: 'problem', problem: { file: ctx.name, line: row.line, message: `${row.cells.length} fields where the header has ${header.labels.length}` } };
+      continue;
+    }
+    const formulas = [...header.columns.entries()].filter(([, i]) => isFormulaWithoutValue(row.cells[i])).sort((a, b) => a[1] - b[1]);
+    if (formulas.length > 0) {
+      for (const [field, i] of formulas) {
+        const f = row.cells[i] as { formula?: string; sharedFormula?: string };
+        const cell = `${columnLetters(i)}${row.line}`;
+        yield {
+          type: 'problem',
+          problem: {
+            file: ctx.name,
+            line: row.line,
+            field,
+            message: `cell ${cell} is a formula (=${f.formula ?? f.sharedFormula ?? ''}) with no value saved in the file: open it in Excel and save it again, or paste the values`,
+          },
+        };
+      }
       continue;
     }
     yield* parseRow(row, texts, header, profile, ctx, own);
