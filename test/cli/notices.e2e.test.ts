@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction, openDatabase } from '../../src/db/connection.js';
 import { postEntries } from '../../src/db/ledger.js';
-import { esep } from '../helpers/cli.js';
+import { esepWith } from '../helpers/cli.js';
 import { ACCOUNT_HEADER, IIN_A } from '../helpers/fixtures.js';
 import { pdfText } from '../helpers/pdf.js';
 import { tempDir, writeText } from '../helpers/tmp.js';
@@ -14,6 +14,8 @@ const dir = tempDir();
 const db = path.join(dir, 'notices.db');
 const notices = path.join(dir, 'notices');
 const config = path.join(dir, 'esep.config.json');
+/** The terminations are run on 26 and 27 December 2026, after the real today: "today" is the 27th (D-12). */
+const esep = (db: string, ...args: string[]) => esepWith({ ESEP_TODAY: '2026-12-27' }, db, ...args);
 
 beforeAll(() => {
   expect(esep(db, 'init', '--demo', '1', '--date', '2026-09-01').code).toBe(0); // the demo operator

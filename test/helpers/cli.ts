@@ -26,8 +26,21 @@ function cwd(): string {
   return workdir;
 }
 
+/**
+ * The binary on today's real date: ESEP_TODAY is cleared, so that a date after today is refused as
+ * it is in production (D-12). A test whose dates are after the real today says so with esepWith.
+ */
 export function esep(db: string, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], { encoding: 'utf8', cwd: cwd(), env: { ...process.env, ESEP_DB: '', ESEP_CONFIG: '' } });
+  return esepWith({}, db, ...args);
+}
+
+/** The binary with extra environment, e.g. `{ ESEP_TODAY: '2026-12-31' }` for a test that plays ahead of the real today. */
+export function esepWith(env: Record<string, string>, db: string, ...args: string[]): Run {
+  const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], {
+    encoding: 'utf8',
+    cwd: cwd(),
+    env: { ...process.env, ESEP_DB: '', ESEP_CONFIG: '', ESEP_TODAY: '', ...env },
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
