@@ -5,6 +5,7 @@ import { accountsOfIin } from './accounts.js';
 import type { AccountLookup, MatchedBy, SuspenseReason } from '../domain/matching.js';
 import type { IsoDate } from '../domain/dates.js';
 import type { Tiyn } from '../domain/money.js';
+import type { TransactionFacts } from '../domain/statement.js';
 
 export type PaymentStatus = 'applied' | 'suspense' | 'reversal';
 
@@ -130,25 +131,30 @@ export class StatementScratch {
     db.sqlite.exec(`
       DROP TABLE IF EXISTS temp.statement_bases;
       DROP TABLE IF EXISTS temp.statement_rows;
-      CREATE TEMP TABLE statement_bases (base TEXT PRIMARY KEY, line INTEGER NOT NULL, fingerprint TEXT NOT NULL, n INTEGER NOT NULL);
+      CREATE TEMP TABLE statement_bases (base TEXT PRIMARY KEY, line INTEGER NOT NULL, n INTEGER NOT NULL,
+        value_date TEXT NOT NULL, amount INTEGER NOT NULL, account TEXT, payer_iin TEXT, payer_name TEXT);
       CREATE TEMP TABLE statement_rows (line INTEGER PRIMARY KEY, identity TEXT);
     `);
-    this.findBase = db.sqlite.prepare('SELECT line, fingerprint, n FROM temp.statement_bases WHERE base = ?');
-    this.insertBase = db.sqlite.prepare('INSERT INTO temp.statement_bases (base, line, fingerprint, n) VALUES (?, ?, ?, 1)');
+    this.findBase = db.sqlite.prepare(
+      'SELECT line, n, value_date AS valueDate, amount, account, payer_iin AS payerIin, payer_name AS payerName FROM temp.statement_bases WHERE base = ?',
+    );
+    this.insertBase = db.sqlite.prepare(
+      'INSERT INTO temp.statement_bases (base, line, n, value_date, amount, account, payer_iin, payer_name) VALUES (@base, @line, 1, @valueDate, @amount, @account, @payerIin, @payerName)',
+    );
     this.bumpBase = db.sqlite.prepare('UPDATE temp.statement_bases SET n = n + 1 WHERE base = ?');
     this.insertRow = db.sqlite.prepare('INSERT OR REPLACE INTO temp.statement_rows (line, identity) VALUES (?, ?)');
     this.rowIdentity = db.sqlite.prepare('SELECT identity FROM temp.statement_rows WHERE line = ?').pluck();
   }
 
-  /** An earlier row of the file with the same identity base, and how many there were. */
-  earlier(base: string): { line: number; fingerprint: string; n: number } | undefined {
-    return this.findBase.get(base) as { line: number; fingerprint: string; n: number } | undefined;
+  /** The first earlier row of the file with the same identity base (its line and facts), and how many there were. */
+  earlier(base: string): (TransactionFacts & { line: number; n: number }) | undefined {
+    return this.findBase.get(base) as (TransactionFacts & { line: number; n: number }) | undefined;
   }
 
   /** Records a row's base (counting repeats) and its identity (null: a repeat of an earlier row). */
-  record(line: number, base: string, fingerprint: string, identity: string | null): void {
+  record(line: number, base: string, facts: TransactionFacts, identity: string | null): void {
     if (this.earlier(base)) this.bumpBase.run(base);
-    else this.insertBase.run(base, line, fingerprint);
+    else this.insertBase.run({ base, line, valueDate: facts.valueDate, amount: facts.amount, account: facts.account ?? null, payerIin: facts.payerIin, payerName: facts.payerName });
     this.insertRow.run(line, identity);
   }
 

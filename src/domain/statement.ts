@@ -18,6 +18,8 @@ export interface StatementRow {
   payerName: string | null;
   payerAccount: string | null;
   purpose: string | null;
+  /** The bank (its BIC) when the file names it (the generic CSV's optional `bank` column). */
+  bank?: string | null;
 }
 
 /** How a format identifies a bank transaction (see docs/payments.md, "Identity"). */
@@ -78,7 +80,9 @@ function hash(parts: readonly string[]): string {
  *   (see `identityOf`).
  */
 export function identityBase(format: string, rule: IdentityRule, row: StatementRow): string {
-  if (rule === 'bank_ref') return `${format}:${row.bankRef}`;
+  // A reference is unique within its bank only: with the bank named, `{format}:{bank}:{bank_ref}`
+  // (without it, as before: `{format}:{bank_ref}`, the identities of payments already imported).
+  if (rule === 'bank_ref') return row.bank ? `${format}:${row.bank}:${row.bankRef}` : `${format}:${row.bankRef}`;
   return `${format}:${hash([
     row.valueDate,
     row.bankRef,
@@ -95,9 +99,31 @@ export function identityOf(base: string, occurrence: number): string {
   return occurrence <= 1 ? base : `${base}#${occurrence}`;
 }
 
-/** What must agree when one bank reference is met twice: the day and the amount. */
-export function fingerprint(row: Pick<StatementRow, 'valueDate' | 'amount'>): string {
-  return `${row.valueDate}|${row.amount}`;
+/**
+ * What must agree when one bank reference is met twice (one transaction): the day, the amount, the
+ * account column, the payer's IIN and name. `account` undefined: not recorded (a payment imported
+ * before migration 0015), not compared.
+ */
+export interface TransactionFacts {
+  valueDate: IsoDate;
+  amount: Tiyn;
+  account: string | null | undefined;
+  payerIin: string | null;
+  payerName: string | null;
+}
+
+const FACT_NAMES = { valueDate: 'value date', amount: 'amount', account: 'account', payerIin: 'payer IIN', payerName: 'payer name' } as const;
+
+/** The facts (by their names for people) in which two rows with one bank reference differ; [] when the same transaction. */
+export function factsDiffer(a: TransactionFacts, b: TransactionFacts): string[] {
+  const text = (v: string | null | undefined) => (v ?? '').trim();
+  const out: string[] = [];
+  if (a.valueDate !== b.valueDate) out.push(FACT_NAMES.valueDate);
+  if (a.amount !== b.amount) out.push(FACT_NAMES.amount);
+  if (a.account !== undefined && b.account !== undefined && text(a.account) !== text(b.account)) out.push(FACT_NAMES.account);
+  if (text(a.payerIin) !== text(b.payerIin)) out.push(FACT_NAMES.payerIin);
+  if (text(a.payerName).toLowerCase() !== text(b.payerName).toLowerCase()) out.push(FACT_NAMES.payerName);
+  return out;
 }
 
 /** A column-numbers row under a header: 1, 2, 3, … in its non-empty cells. */

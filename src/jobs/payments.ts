@@ -26,7 +26,7 @@ import { outsideWindow, windowAround, type IsoDate } from '../domain/dates.js';
 import { InputError, type InputProblem } from '../domain/errors.js';
 import { matchPayment } from '../domain/matching.js';
 import { formatTenge, type Tiyn } from '../domain/money.js';
-import { fingerprint, identityBase, identityOf, type StatementRow } from '../domain/statement.js';
+import { factsDiffer, identityBase, identityOf, type StatementRow, type TransactionFacts } from '../domain/statement.js';
 import { openStatement, type Statement } from '../io/statements/index.js';
 import { restoreAfterPayment } from './debit.js';
 import { requireAccount } from './account-view.js';
@@ -192,30 +192,38 @@ async function validate(
     scratch.inBatch(() => {
       for (const row of list) {
         const base = identityBase(statement.format, statement.identity, row);
-        const print = fingerprint(row);
+        const facts = factsOf(row);
         const earlier = scratch.earlier(base);
         if (statement.identity === 'hash') {
-          scratch.record(row.line, base, print, identityOf(base, (earlier?.n ?? 0) + 1));
+          scratch.record(row.line, base, facts, identityOf(base, (earlier?.n ?? 0) + 1));
           continue;
         }
-        // bank_ref: one reference is one transaction; met again it must be the same day and amount.
+        // bank_ref: one reference (of one bank) is one transaction; met again it must be the same one.
         if (earlier) {
-          if (earlier.fingerprint !== print) {
-            problem({ file: statement.name, line: row.line, field: 'bank_ref', message: `reference ${row.bankRef} is on line ${earlier.line} too, with another date or amount` });
+          const differ = factsDiffer(earlier, facts);
+          if (differ.length > 0) {
+            problem({
+              file: statement.name,
+              line: row.line,
+              field: 'bank_ref',
+              message: `reference ${row.bankRef} is on line ${earlier.line} too, with another ${differ.join(', ')}: one transaction cannot be two`,
+            });
           }
-          scratch.record(row.line, base, print, null);
+          scratch.record(row.line, base, facts, null);
           continue;
         }
         const known = paymentByIdentity(db, base);
-        if (known && fingerprint(known) !== print) {
+        const differ = known ? factsDiffer({ ...known, account: known.accountHint ?? undefined }, facts) : [];
+        if (known && differ.length > 0) {
+          const where = known.file === null ? '' : ` from ${known.file}${known.line === null ? '' : ` line ${known.line}`}`;
           problem({
             file: statement.name,
             line: row.line,
             field: 'bank_ref',
-            message: `reference ${row.bankRef} was imported before (payment ${known.id}, ${known.valueDate}, ${formatTenge(known.amount)}) with another date or amount`,
+            message: `reference ${row.bankRef} was imported before${where} (payment ${known.id}, ${known.valueDate}, ${formatTenge(known.amount)}) with another ${differ.join(', ')}`,
           });
         }
-        scratch.record(row.line, base, print, base);
+        scratch.record(row.line, base, facts, base);
       }
     });
   };
@@ -269,6 +277,11 @@ async function validate(
     throw new InputError(problems);
   }
   return { rows, ignored };
+}
+
+/** What must agree when a bank reference is met twice; a new row always records its account column ('' when empty). */
+function factsOf(row: StatementRow): TransactionFacts {
+  return { valueDate: row.valueDate, amount: row.amount, account: row.account ?? '', payerIin: row.payerIin, payerName: row.payerName };
 }
 
 /** The text fields longer than MAX_TEXT characters, with their length. */

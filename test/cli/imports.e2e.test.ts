@@ -226,6 +226,24 @@ describe('imports that do no harm', () => {
     expect(refused(db, '--config', badConfig, 'payments', 'import', small, '--date', '2026-11-25')).toContain('payments.max_amount');
   });
 
+  it('a bank reference repeated with another account is refused, in the file and against an earlier file; two banks may share one', () => {
+    const header = 'bank_ref,value_date,amount,account,payer_iin,payer_name,purpose';
+    const first = writeText(dir, 'statement-first.csv', [header, `D-1,2026-11-24,700,1001,${IIN_A},Нұрланов Ерлан,Оплата`].join('\n'));
+    const ok = esep(db, '--json', 'payments', 'import', first, '--date', '2026-11-25');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ rows: 1, applied: 1, applied_amount: '700.00' });
+    const again = writeText(dir, 'statement-again.csv', [header, `D-1,2026-11-24,700,1002,${IIN_A},Нұрланов Ерлан,Оплата`, `D-2,2026-11-24,300,1001,${IIN_A},Нұрланов Ерлан,Оплата`, `D-2,2026-11-24,300,1001,${IIN_B},Нұрланов Ерлан,Оплата`].join('\n'));
+    const stderr = refused(db, 'payments', 'import', again, '--date', '2026-11-25');
+    const name = path.basename(again);
+    expect(stderr).toMatch(new RegExp(`${name}, line 2, bank_ref: reference D-1 was imported before from ${path.basename(first)} line 2 \\(payment \\d+, 2026-11-24, 700,00 ₸\\) with another account`));
+    expect(stderr).toContain(`${name}, line 4, bank_ref: reference D-2 is on line 3 too, with another payer IIN: one transaction cannot be two`);
+    // with the bank named, D-1 of another bank is another transaction: 700 + 700 = 1 400 ₸ applied, nothing refused
+    const banks = writeText(dir, 'statement-banks.csv', [`${header},bank`, `D-1,2026-11-24,700,1001,${IIN_A},Нұрланов Ерлан,Оплата,HSBKKZKX`, `D-1,2026-11-24,700,1002,${IIN_B},Иванова Мария,Оплата,CASPKZKA`].join('\n'));
+    const two = esep(db, '--json', 'payments', 'import', banks, '--date', '2026-11-25');
+    expect(two.code, two.stderr).toBe(0);
+    expect(JSON.parse(two.stdout)).toMatchObject({ rows: 2, applied: 2, applied_amount: '1400.00', duplicates: 0 });
+  });
+
   it('a UTF-16 statement is named as UTF-16 in the refusal', () => {
     const text = `bank_ref,value_date,amount,account,payer_iin,payer_name,purpose\nR-16,24.11.2026,100,1001,${IIN_A},Нұрланов Ерлан,Оплата\n`;
     const file = path.join(dir, 'statement-utf16.csv');

@@ -29,13 +29,13 @@ describe('statement import, property', () => {
   it('payment entries + suspense + reversals = the statement, and a second import adds nothing', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 30 }), fc.boolean(), async (rows, grouped) => {
-        // one bank reference is one transaction: keep the first row of each reference
+        // one bank reference is one transaction: a repeat has the first row's day, amount, account and payer (other ones refuse the file)
         const byRef = new Map<number, (typeof rows)[number]>();
         for (const r of rows) if (!byRef.has(r.ref)) byRef.set(r.ref, r);
         const lines = ['bank_ref,value_date,amount,account,payer_iin,payer_name,purpose'];
         for (const r of rows) {
           const first = byRef.get(r.ref)!;
-          lines.push(`REF-${r.ref},2026-11-${String(first.day).padStart(2, '0')},${written(first.amount, grouped)},${r.account},${r.iin},Плательщик,${r.purpose}`);
+          lines.push(`REF-${r.ref},2026-11-${String(first.day).padStart(2, '0')},${written(first.amount, grouped)},${first.account},${first.iin},Плательщик,${r.purpose}`);
         }
         const file = writeText(dir, 'prop.csv', lines.join('\n'));
         const db = await paymentsWorld(dir);

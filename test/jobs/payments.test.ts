@@ -140,9 +140,48 @@ describe('generic CSV', () => {
     ].join('\n');
     const problems = await refused(importPayments(db, { file: writeText(dir, 'conflict.csv', text), date: '2026-11-20' }));
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(/:2:bank_ref: reference HB-2026-11-0001 was imported before \(payment \d+, 2026-11-16, 5 000,00 ₸\) with another date or amount/);
-    expect(problems[1]).toMatch(/:4:bank_ref: reference X-1 is on line 3 too, with another date or amount/);
+    // line 2 differs from generic-2026-11.csv line 2 in its amount (5 500 against 5 000) and its payer IIN (none against 900101300007)
+    expect(problems[0]).toMatch(/:2:bank_ref: reference HB-2026-11-0001 was imported before from generic-2026-11\.csv line 2 \(payment \d+, 2026-11-16, 5 000,00 ₸\) with another amount, payer IIN$/);
+    expect(problems[1]).toMatch(/:4:bank_ref: reference X-1 is on line 3 too, with another amount: one transaction cannot be two$/);
     expect(count('payments')).toBe(7);
+  });
+
+  it('refuses a bank reference repeated with another account or payer, in the file and against an earlier file', async () => {
+    await importPayments(db, { file: statement('generic-2026-11.csv'), date: '2026-11-20' });
+    const text = [
+      'bank_ref,value_date,amount,account,payer_iin,payer_name,purpose',
+      // generic-2026-11.csv line 2 is HB-2026-11-0001, 2026-11-16, 5 000,00, account 1001, IIN 900101300007, Әбенов Қанат
+      'HB-2026-11-0001,2026-11-16,"5 000,00",1002,900101300007,Әбенов Қанат,Оплата',
+      'HB-2026-11-0002,2026-11-16,"2 500,50",,,Петров Сергей,"Оплата услуг связи, л/с 1002"',
+      'Y-1,2026-11-19,100,1001,900101300007,Әбенов Қанат,Оплата',
+      'Y-1,2026-11-19,100,1002,900101300007,Әбенов Қанат,Оплата',
+      'Y-2,2026-11-19,100,1001,900101300007,Әбенов Қанат,Оплата',
+      // the same payer name in other letter case is the same payer
+      'Y-2,2026-11-19,100,1001,900101300007,ӘБЕНОВ ҚАНАТ,Оплата',
+    ].join('\n');
+    const problems = await refused(importPayments(db, { file: writeText(dir, 'repeat.csv', text), date: '2026-11-20' }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^\d+-repeat\.csv:2:bank_ref: reference HB-2026-11-0001 was imported before from generic-2026-11\.csv line 2 \(payment \d+, 2026-11-16, 5 000,00 ₸\) with another account$/),
+      expect.stringMatching(/^\d+-repeat\.csv:3:bank_ref: reference HB-2026-11-0002 was imported before from generic-2026-11\.csv line 3 \(payment \d+, 2026-11-16, 2 500,50 ₸\) with another payer name$/),
+      expect.stringMatching(/^\d+-repeat\.csv:5:bank_ref: reference Y-1 is on line 4 too, with another account: one transaction cannot be two$/),
+    ]);
+    expect(count('payments')).toBe(7);
+  });
+
+  it('the same reference from two banks is two payments; the bank is part of the identity', async () => {
+    const text = [
+      'bank_ref,value_date,amount,account,payer_iin,payer_name,purpose,bank',
+      'R-100,2026-11-19,1000,1001,,Әбенов Қанат,Оплата,HSBKKZKX',
+      'R-100,2026-11-19,2000,1002,,Иванова Мария,Оплата,caspkzka',
+      'R-100,2026-11-19,1000,1001,,Әбенов Қанат,Оплата,HSBKKZKX',
+    ].join('\n');
+    const file = writeText(dir, 'two-banks.csv', text);
+    const s = await importPayments(db, { file, date: '2026-11-20' });
+    // lines 2 and 3: two banks, two transactions, 1 000 + 2 000 = 3 000 ₸; line 4 repeats line 2 (same bank and facts): once
+    expect(s).toMatchObject({ rows: 3, applied: 2, appliedAmount: 300_000, duplicates: 1, duplicateAmount: 100_000 });
+    expect(db.sqlite.prepare(`SELECT identity FROM payments WHERE bank_ref = 'R-100' ORDER BY id`).pluck().all()).toEqual(['generic:HSBKKZKX:R-100', 'generic:CASPKZKA:R-100']);
+    const again = await importPayments(db, { file, date: '2026-11-20' });
+    expect(again).toMatchObject({ rows: 3, applied: 0, duplicates: 3 });
   });
 
   it('counts a row repeated in one file once', async () => {

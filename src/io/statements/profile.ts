@@ -21,6 +21,7 @@ export const FIELDS = [
   'operation',
   'knp',
   'purpose',
+  'bank',
 ] as const;
 export type Field = (typeof FIELDS)[number];
 

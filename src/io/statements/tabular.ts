@@ -290,6 +290,7 @@ function parseRow(
     if (currency !== '' && !profile.currencies.includes(currency)) problem('currency', `"${text('currency')}": only payments in tenge can be applied`);
   }
   if (payerIin === undefined) problem('payer_iin', `"${text('payer_iin')}" is not an IIN or BIN (12 digits)`);
+  if (text('bank').length > 20) problem('bank', 'is longer than 20 characters (a bank code, e.g. its BIC HSBKKZKX)');
   const bankRef = text('bank_ref');
   if (profile.identity === 'bank_ref' && bankRef === '') problem('bank_ref', 'is empty');
   else if (bankRef.length > 100) problem('bank_ref', 'is longer than 100 characters');
@@ -309,5 +310,7 @@ function parseRow(
     payerAccount: payerAccount === '' ? null : payerAccount,
     purpose: optional('purpose'),
   };
+  // The bank's code, so that two banks' references are two identities (upper case: BICs are written either way).
+  if (col('bank') !== undefined) statementRow.bank = text('bank') === '' ? null : text('bank').toUpperCase();
   return [{ type: 'row', row: statementRow }];
 }
