@@ -58,7 +58,7 @@ export function registerRunDebit(run: Command): void {
 
 export function describePenalties(c: Counts): string {
   // account-days only from run day over several days, where an account is checked on each of them
-  const days = c.account_days !== undefined && c.account_days !== c.accounts ? ` (${c.account_days} account-days)` : '';
+  const days = n(c, 'account_days') !== n(c, 'accounts') ? ` (${n(c, 'account_days')} account-days)` : '';
   return `${n(c, 'accounts')} accounts checked${days}: ${n(c, 'penalties')} penalties (${formatTenge(n(c, 'penalty_tiyn'))}), ${n(c, 'corrections')} corrections (${formatTenge(n(c, 'correction_tiyn'))})`;
 }
 
