@@ -95,6 +95,20 @@ export function paymentsWithStatus(db: Db, status: PaymentStatus): PaymentRow[] 
   return (db.sqlite.prepare(`SELECT ${COLUMNS} FROM payments WHERE status = ? ORDER BY value_date, id`).all(status) as StoredPayment[]).map((r) => fromStored(r)!);
 }
 
+/** Payments of value dates from..to (optionally of one statement file, one account), by value date, file and line. */
+export function paymentsBetween(db: Db, f: { from: IsoDate; to: IsoDate; file?: string | undefined; account?: string | undefined }): PaymentRow[] {
+  const rows = db.sqlite
+    .prepare(
+      `SELECT ${COLUMNS} FROM payments
+        WHERE value_date BETWEEN @from AND @to
+          AND (@file IS NULL OR file = @file)
+          AND (@account IS NULL OR account = @account)
+        ORDER BY value_date, file, line, id`,
+    )
+    .all({ from: f.from, to: f.to, file: f.file ?? null, account: f.account ?? null }) as StoredPayment[];
+  return rows.map((r) => fromStored(r)!);
+}
+
 /** Changes when a payment is added (ids only grow): whether another import came in since a check. */
 export function paymentsStamp(db: Db): number {
   return (db.sqlite.prepare('SELECT coalesce(max(id), 0) FROM payments').pluck().get() as number) ?? 0;

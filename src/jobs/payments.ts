@@ -16,6 +16,7 @@ import {
   insertPayment,
   markAssigned,
   paymentByIdentity,
+  paymentsBetween,
   paymentsStamp,
   paymentsWithStatus,
   StatementScratch,
@@ -25,7 +26,7 @@ import { nowIso } from '../db/journal.js';
 import { outsideWindow, windowAround, type IsoDate } from '../domain/dates.js';
 import { InputError, type InputProblem } from '../domain/errors.js';
 import { matchPayment } from '../domain/matching.js';
-import { formatTenge, type Tiyn } from '../domain/money.js';
+import { formatTenge, sumTiyn, type Tiyn } from '../domain/money.js';
 import { factsDiffer, identityBase, identityOf, type StatementRow, type TransactionFacts } from '../domain/statement.js';
 import { openStatement, type Statement } from '../io/statements/index.js';
 import { restoreAfterPayment } from './debit.js';
@@ -373,6 +374,65 @@ function postPayment(
   return postEntries(db, [
     { account: p.account, valueDate: p.valueDate, kind: 'payment', amount: p.amount, key: paymentKey(p.id), paymentId: p.id, runId, memo },
   ]);
+}
+
+/** Money of one day or one statement file in the register: what came in, what waits, what the bank reversed. */
+export interface RegisterTotal {
+  /** The value date, or the file's name. */
+  key: string;
+  payments: number;
+  /** Money in (positive rows): applied and in suspense. */
+  received: Tiyn;
+  applied: Tiyn;
+  suspense: Tiyn;
+  /** Bank reversals (negative rows), never applied. */
+  reversals: Tiyn;
+}
+
+export interface PaymentRegister {
+  from: IsoDate;
+  to: IsoDate;
+  file: string | null;
+  account: string | null;
+  payments: PaymentRow[];
+  byDay: RegisterTotal[];
+  byFile: RegisterTotal[];
+  total: RegisterTotal;
+}
+
+function totalsOf(key: string, rows: readonly PaymentRow[]): RegisterTotal {
+  const of = (status: PaymentRow['status']) => sumTiyn(rows.filter((p) => p.status === status).map((p) => p.amount));
+  const applied = of('applied');
+  const suspense = of('suspense');
+  return { key, payments: rows.length, received: sumTiyn([applied, suspense]), applied, suspense, reversals: of('reversal') };
+}
+
+function groupTotals(rows: readonly PaymentRow[], keyOf: (p: PaymentRow) => string): RegisterTotal[] {
+  const groups = new Map<string, PaymentRow[]>();
+  for (const p of rows) {
+    const k = keyOf(p);
+    const g = groups.get(k);
+    if (g) g.push(p);
+    else groups.set(k, [p]);
+  }
+  return [...groups.keys()].sort().map((k) => totalsOf(k, groups.get(k)!));
+}
+
+/** `payments list`: the register of payments with value dates from..to, with totals per day and per file. */
+export function paymentRegister(db: Db, f: { from: IsoDate; to: IsoDate; file?: string | undefined; account?: string | undefined }): PaymentRegister {
+  if (f.to < f.from) throw new InputError([{ field: '--to', message: `${f.to} is before --from ${f.from}` }]);
+  if (f.account !== undefined && !accountLookup(db).exists(f.account)) throw new InputError([{ field: '--account', message: `no account "${f.account}"` }]);
+  const payments = paymentsBetween(db, f);
+  return {
+    from: f.from,
+    to: f.to,
+    file: f.file ?? null,
+    account: f.account ?? null,
+    payments,
+    byDay: groupTotals(payments, (p) => p.valueDate),
+    byFile: groupTotals(payments, (p) => p.file ?? ''),
+    total: totalsOf('total', payments),
+  };
 }
 
 export function unmatchedPayments(db: Db): PaymentRow[] {

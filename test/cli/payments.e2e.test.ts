@@ -2,6 +2,7 @@
 import { openDatabase } from '../../src/db/connection.js';
 import { formatTime } from '../../src/domain/dates.js';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { esep, esepJson, initWorld } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -56,6 +57,70 @@ describe('esep payments, refunds, transfer', () => {
     const text = esep(db, 'payments', 'unmatched');
     expect(text.stdout).toContain('IIN 020711500349 holds 2 accounts (1003, 1004)');
     expect(text.stdout).toContain('account 9999 unknown');
+  });
+
+  it('payments list: the register with totals per day and per file, as JSON, CSV, xlsx and a table', async () => {
+    type Total = { payments: number; received: string; applied: string; suspense: string; reversals: string };
+    const r = esepJson<{ payments: { bank_ref: string; status: string; matched_by: string | null; account: string | null; line: number }[]; by_day: (Total & { value_date: string })[]; by_file: (Total & { file: string })[]; total: Total }>(
+      db, 'payments', 'list', '--from', '2026-11-16', '--to', '2026-11-18',
+    );
+    // generic-2026-11.csv lines 2..7 have value dates 16..18 November; line 8 (the 19th) is outside
+    expect(r.payments.map((p) => [p.line, p.status, p.account, p.matched_by])).toEqual([
+      [2, 'applied', '1001', 'account'],
+      [3, 'applied', '1002', 'purpose'],
+      [4, 'applied', '2001', 'iin'],
+      [5, 'suspense', null, null],
+      [6, 'suspense', null, null],
+      // a reversal keeps the account it names, and how it was named, for information (never posted)
+      [7, 'reversal', '1001', 'account'],
+    ]);
+    expect(r.by_day).toEqual([
+      // 5 000 + 2 500,50 = 7 500,50, both applied
+      { value_date: '2026-11-16', payments: 2, received: '7500.50', applied: '7500.50', suspense: '0.00', reversals: '0.00' },
+      // 1 500 applied + 3 000 in suspense = 4 500
+      { value_date: '2026-11-17', payments: 2, received: '4500.00', applied: '1500.00', suspense: '3000.00', reversals: '0.00' },
+      // 7 990 in suspense; the reversal of 5 000 apart
+      { value_date: '2026-11-18', payments: 2, received: '7990.00', applied: '0.00', suspense: '7990.00', reversals: '-5000.00' },
+    ]);
+    // 7 500,50 + 4 500 + 7 990 = 19 990,50 received; applied 7 500,50 + 1 500 = 9 000,50; suspense 3 000 + 7 990 = 10 990
+    const all = { payments: 6, received: '19990.50', applied: '9000.50', suspense: '10990.00', reversals: '-5000.00' };
+    expect(r.by_file).toEqual([{ file: 'generic-2026-11.csv', ...all }]);
+    expect(r.total).toEqual(all);
+
+    // one account: its payment and the bank's reversal naming it
+    const one = esepJson<{ total: Total }>(db, 'payments', 'list', '--from', '2026-11-01', '--to', '2026-11-30', '--account', '1001');
+    expect(one.total).toEqual({ payments: 2, received: '5000.00', applied: '5000.00', suspense: '0.00', reversals: '-5000.00' });
+    expect(esepJson<{ total: Total }>(db, 'payments', 'list', '--from', '2026-11-01', '--to', '2026-11-30', '--file', 'other.csv').total.payments).toBe(0);
+
+    const csv = esep(db, 'payments', 'list', '--from', '2026-11-16', '--to', '2026-11-16', '--csv');
+    expect(csv.code, csv.stderr).toBe(0);
+    const lines = csv.stdout.trim().split(/\r?\n/);
+    expect(lines[0]).toBe('id,value_date,amount,status,account,matched_by,payer_name,payer_iin,bank_ref,format,file,line,purpose');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^\d+,2026-11-16,5000\.00,applied,1001,account,Әбенов Қанат,900101300007,HB-2026-11-0001,generic,generic-2026-11\.csv,2,Оплата за интернет$/);
+
+    const xlsx = path.join(dir, 'register.xlsx');
+    expect(esep(db, 'payments', 'list', '--from', '2026-11-16', '--to', '2026-11-16', '--xlsx', xlsx).stdout).toContain(`written: ${xlsx}`);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(xlsx);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.rowCount).toBe(3);
+    expect(sheet.getCell('A1').value).toBe('Төлем № / Платёж №');
+    // the amount a number (5 000 ₸), the IIN text with its digits, the line a number
+    expect([sheet.getCell('C2').value, sheet.getCell('H2').value, sheet.getCell('L2').value]).toEqual([5000, '900101300007', 2]);
+
+    const text = esep(db, 'payments', 'list', '--from', '2026-11-16', '--to', '2026-11-18');
+    expect(text.stdout).toContain('6 payment(s): received 19 990,50 ₸ (applied 9 000,50 ₸, in suspense 10 990,00 ₸), reversals -5 000,00 ₸');
+
+    for (const [args, message] of [
+      [['--from', '2026-11-18', '--to', '2026-11-16'], '--to: 2026-11-16 is before --from 2026-11-18'],
+      [['--from', '2026-11-16', '--to', '2026-11-18', '--account', '9999'], '--account: no account "9999"'],
+      [['--from', '2026-11-31', '--to', '2026-12-01'], '--from'],
+    ] as const) {
+      const bad = esep(db, 'payments', 'list', ...args);
+      expect(bad.code, bad.stderr).toBe(2);
+      expect(bad.stderr).toContain(message);
+    }
   });
 
   it('lists suspense as JSON and assigns a payment', () => {

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { formatTenge, parseTenge, toTengeString } from '../../domain/money.js';
 import { suspenseWords } from '../../domain/matching.js';
 import type { PaymentRow } from '../../db/payments.js';
-import { assignPayment, importPayments, reversalPayments, unmatchedPayments, type PaymentImportSummary } from '../../jobs/payments.js';
+import { assignPayment, importPayments, paymentRegister, reversalPayments, unmatchedPayments, type PaymentImportSummary, type RegisterTotal } from '../../jobs/payments.js';
+import { listCsv } from '../../io/csv.js';
 import { statementFormats } from '../../io/statements/index.js';
-import { ALLOW_FUTURE, ALLOW_FUTURE_HELP, configOf, globals, jobDate, positiveInt, print, printJson, withDb } from '../context.js';
+import { ALLOW_FUTURE, ALLOW_FUTURE_HELP, configOf, globals, jobDate, positiveInt, print, printJson, requiredDate, withDb } from '../context.js';
 import { terminalProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { column, type ListSpec } from '../../io/list.js';
@@ -32,6 +33,41 @@ export const UNMATCHED_LIST: ListSpec<PaymentRow> = {
 /** Why a payment waits in suspense, in words, from its stored code. */
 function reasonText(p: PaymentRow): string {
   return suspenseWords(p.suspenseReason, { accounts: p.reasonAccounts, payerIin: p.payerIin });
+}
+
+/** The payments register (`payments list --xlsx FILE`, `--csv`): one row per payment, how it was matched, where from. */
+export const REGISTER_LIST: ListSpec<PaymentRow> = {
+  sheet: 'Төлемдер - Платежи',
+  columns: [
+    column('id', 'Төлем №', 'Платёж №', 'int', (p) => p.id),
+    column('value_date', 'Валюталау күні', 'Дата валютирования', 'date', (p) => p.valueDate),
+    column('amount', 'Сома', 'Сумма', 'amount', (p) => p.amount),
+    column('status', 'Күйі', 'Состояние', 'text', (p) => p.status),
+    column('account', 'Дербес шот', 'Лицевой счёт', 'text', (p) => p.account),
+    column('matched_by', 'Қалай анықталды', 'Как сопоставлен', 'text', (p) => p.matchedBy),
+    column('payer_name', 'Төлеуші', 'Плательщик', 'text', (p) => p.payerName, 30),
+    column('payer_iin', 'Төлеушінің ЖСН', 'ИИН плательщика', 'text', (p) => p.payerIin, 14),
+    column('bank_ref', 'Банк анықтамасы', 'Референс банка', 'text', (p) => p.bankRef),
+    column('format', 'Формат', 'Формат', 'text', (p) => p.format),
+    column('file', 'Файл', 'Файл', 'text', (p) => p.file, 24),
+    column('line', 'Жол', 'Строка', 'int', (p) => p.line),
+    column('purpose', 'Төлем мақсаты', 'Назначение платежа', 'text', (p) => p.purpose, 40),
+  ],
+};
+
+function totalJson(t: RegisterTotal) {
+  return { payments: t.payments, received: toTengeString(t.received), applied: toTengeString(t.applied), suspense: toTengeString(t.suspense), reversals: toTengeString(t.reversals) };
+}
+
+function totalsTable(title: string, rows: readonly RegisterTotal[]): string {
+  return renderTable(rows, [
+    { title, value: (t) => t.key },
+    { title: 'payments', value: (t) => String(t.payments), align: 'right' },
+    { title: 'received', value: (t) => formatTenge(t.received), align: 'right' },
+    { title: 'applied', value: (t) => formatTenge(t.applied), align: 'right' },
+    { title: 'in suspense', value: (t) => formatTenge(t.suspense), align: 'right' },
+    { title: 'reversals', value: (t) => formatTenge(t.reversals), align: 'right' },
+  ]);
 }
 
 function summaryJson(s: PaymentImportSummary) {
@@ -150,6 +186,60 @@ export function registerPayments(program: Command): void {
         if (reversals > 0) print(`${reversals} bank reversal(s) not applied: esep payments reversals`);
         if (xlsx !== undefined) print(`written: ${xlsx}`);
       });
+    });
+  payments
+    .command('list')
+    .description('the register of payments received: who paid, how much, which file and line, matched how; totals per day and per file')
+    .requiredOption('--from <date>', 'first value date')
+    .requiredOption('--to <date>', 'last value date')
+    .option('--file <name>', 'only the payments of this statement file (its name as imported)')
+    .option('--account <account>', 'only the payments applied to this account')
+    .option('--csv', 'the register as CSV for scripts instead of a table')
+    .option('--xlsx <file>', 'write the register as an Excel workbook (typed cells, header in Kazakh and Russian)')
+    .action(async (options: { from: string; to: string; file?: string; account?: string; csv?: boolean; xlsx?: string }, cmd: Command) => {
+      const from = requiredDate(options.from, '--from');
+      const to = requiredDate(options.to, '--to');
+      const xlsx = options.xlsx === undefined ? undefined : xlsxTarget(options.xlsx);
+      const r = withDb(cmd, (db) => paymentRegister(db, { from, to, file: options.file, account: options.account }));
+      if (xlsx !== undefined) await writeXlsx(xlsx, REGISTER_LIST, r.payments);
+      if (globals(cmd).json) {
+        printJson({
+          from: r.from,
+          to: r.to,
+          file: r.file,
+          account: r.account,
+          payments: r.payments.map((p) => ({ ...paymentJson(p), status: p.status, matched_by: p.matchedBy })),
+          by_day: r.byDay.map((t) => ({ value_date: t.key, ...totalJson(t) })),
+          by_file: r.byFile.map((t) => ({ file: t.key, ...totalJson(t) })),
+          total: totalJson(r.total),
+        });
+        return;
+      }
+      if (options.csv) {
+        process.stdout.write(listCsv(REGISTER_LIST, r.payments));
+        return;
+      }
+      if (r.payments.length === 0) print(`no payments with value dates ${from} to ${to}`);
+      else {
+        print(
+          renderTable(r.payments, [
+            { title: 'id', value: (p) => String(p.id), align: 'right' },
+            { title: 'value date', value: (p) => p.valueDate },
+            { title: 'amount', value: (p) => formatTenge(p.amount), align: 'right' },
+            { title: 'status', value: (p) => p.status },
+            { title: 'account', value: (p) => p.account ?? '' },
+            { title: 'matched by', value: (p) => p.matchedBy ?? '' },
+            { title: 'payer', value: (p) => [p.payerName, p.payerIin].filter(Boolean).join(', ') },
+            { title: 'from', value: (p) => `${p.file ?? ''}:${p.line ?? ''}` },
+          ]),
+        );
+        print('');
+        print(totalsTable('value date', r.byDay));
+        print('');
+        print(totalsTable('file', r.byFile));
+        print(`${r.total.payments} payment(s): received ${formatTenge(r.total.received)} (applied ${formatTenge(r.total.applied)}, in suspense ${formatTenge(r.total.suspense)}), reversals ${formatTenge(r.total.reversals)}`);
+      }
+      if (xlsx !== undefined) print(`written: ${xlsx}`);
     });
   payments
     .command('reversals')
