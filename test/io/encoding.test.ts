@@ -91,3 +91,20 @@ describe('detectEncoding over a file', () => {
     expect(problems[1]!.message).toMatch(/UTF-8 .* but 1 byte\(s\) are not; it is not read as Windows-1251.*"CSV UTF-8"/);
   });
 });
+
+describe('UTF-16', () => {
+  it('is refused naming UTF-16 and its byte order, whatever the letters after the mark', async () => {
+    const text = 'bank_ref,value_date\nR-1,Нұрланов\n';
+    const le = file('utf16le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const be = file('utf16be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]));
+    for (const [f, order, mark] of [[le, 'LE', 'FF FE'], [be, 'BE', 'FE FF']] as const) {
+      const error = await detectEncoding(f).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).problems).toEqual([
+        { file: path.basename(f), line: 1, message: `the file is UTF-16 (${order}, it starts with the byte-order mark ${mark}), which esep does not read: save it as CSV UTF-8 (in Excel: "CSV UTF-8 (comma delimited)")` },
+      ]);
+    }
+    // a UTF-8 file is not taken for UTF-16
+    expect(scanBytes(Buffer.from(text, 'utf8')).utf16).toBeUndefined();
+  });
+});
