@@ -133,3 +133,51 @@ describe('migration 0013', () => {
     db.close();
   });
 });
+
+describe('migration 0014', () => {
+  it('rebuilds the ledger with its sign CHECK keeping every row, link, span, id sequence, index and trigger', () => {
+    const file = path.join(dir, 'before-check.db');
+    const sqlite = databaseThrough(file, 13);
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.exec(`
+      INSERT INTO tariffs (code, name) VALUES ('T', 'T');
+      INSERT INTO subscribers (iin, name) VALUES ('${IIN_A}', 'Test');
+      INSERT INTO accounts (account, iin, method, tariff_code, connected_on, premises_owned, address) VALUES ('CRE', '${IIN_A}', 'credit', 'T', '2026-10-01', 1, 'x');
+      INSERT INTO ledger (account, value_date, kind, amount, key, memo) VALUES
+        ('CRE', '2026-10-31', 'monthly_fee', -300000, 'monthly:CRE:2026-10', 'fee'),
+        ('CRE', '2026-10-15', 'recalc', 9677, 'recalc:CRE:2026-10-15', 'outage'),
+        ('CRE', '2026-11-20', 'adjustment', 100000, 'adj:1', 'goodwill');
+      INSERT INTO ledger_links (entry_id, corrects_id) VALUES (2, 1);
+      INSERT INTO ledger_spans (entry_id, service_from, service_to, service_days, period_days, name) VALUES (1, '2026-10-01', '2026-10-31', 31, 31, NULL);
+      UPDATE accounts SET balance = -300000 + 9677 + 100000;
+    `);
+    // an id given and rolled back, as a dry run leaves it: the sequence stays at 3
+    sqlite.exec('BEGIN');
+    sqlite.exec(`INSERT INTO ledger (account, value_date, kind, amount, key) VALUES ('CRE', '2026-11-21', 'adjustment', 5, 'rolled-back')`);
+    sqlite.exec('ROLLBACK');
+    const all = (s: Database.Database) => ({
+      ledger: s.prepare('SELECT * FROM ledger ORDER BY id').all(),
+      links: s.prepare('SELECT * FROM ledger_links ORDER BY entry_id').all(),
+      spans: s.prepare('SELECT * FROM ledger_spans ORDER BY entry_id').all(),
+      seq: s.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'ledger'`).pluck().get(),
+    });
+    const before = all(sqlite);
+    sqlite.close();
+    const db = openDatabase(file);
+    expect(all(db.sqlite)).toEqual(before);
+    const names = (type: string) => db.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = ? AND tbl_name IN ('ledger', 'ledger_links', 'ledger_spans') AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all(type);
+    expect(names('index')).toEqual(['ledger_account_date', 'ledger_invoice', 'ledger_key', 'ledger_links_corrects', 'ledger_payment']);
+    expect(names('trigger')).toEqual(['ledger_links_check', 'ledger_links_no_delete', 'ledger_links_no_update', 'ledger_no_delete', 'ledger_no_update', 'ledger_spans_no_delete', 'ledger_spans_no_update']);
+    expect(db.sqlite.pragma('foreign_key_check')).toEqual([]);
+    expect(db.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    // the links keep referencing the rebuilt ledger, and its guards hold
+    expect(() => db.sqlite.exec('INSERT INTO ledger_links (entry_id, corrects_id) VALUES (3, 99)')).toThrow(/FOREIGN KEY|correction/);
+    expect(() => db.sqlite.exec(`INSERT INTO ledger (account, value_date, kind, amount, key) VALUES ('CRE', '2026-11-21', 'refund', 5, 'r')`)).toThrow(/ledger_kind_sign/);
+    expect(() => db.sqlite.exec(`INSERT OR REPLACE INTO ledger (account, value_date, kind, amount, key) VALUES ('CRE', '2026-11-20', 'adjustment', 1, 'adj:1')`)).toThrow(/append-only/);
+    // the next entry continues the sequence
+    expect(db.sqlite.prepare(`INSERT INTO ledger (account, value_date, kind, amount, key) VALUES ('CRE', '2026-11-21', 'adjustment', 5, 'next')`).run().lastInsertRowid).toBe(4);
+    db.sqlite.exec(`UPDATE accounts SET balance = balance + 5`);
+    expect(verify(db)).toEqual([]);
+    db.close();
+  });
+});
