@@ -27,8 +27,8 @@ beforeAll(() => {
     postEntries(d, [{ account: '2001', valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000, key: 'oct' }]);
     d.sqlite
       .prepare(
-        `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments, penalties,
-          closing_balance, principal, amount_due) VALUES ('MT-2026-000001', 2026, 1, '2001', '2026-10', '2026-11-01', '2026-11-25', 0, -500000, 0, 0, 0, -500000, 500000, 500000)`,
+        `INSERT INTO invoices (number, prefix, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments, penalties,
+          closing_balance, principal, amount_due) VALUES ('MT-2026-000001', 'MT', 2026, 1, '2001', '2026-10', '2026-11-01', '2026-11-25', 0, -500000, 0, 0, 0, -500000, 500000, 500000)`,
       )
       .run();
   });

@@ -31,8 +31,8 @@ beforeAll(() => {
       { account: '3001', valueDate: '2026-11-30', kind: 'monthly_fee', amount: -500_000, key: 'nov' },
     ]);
     const invoice = d.sqlite.prepare(
-      `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments, penalties,
-        closing_balance, principal, amount_due) VALUES (?, 2026, ?, '3001', ?, ?, ?, 0, -500000, 0, 0, 0, 0, 500000, 500000)`,
+      `INSERT INTO invoices (number, prefix, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments, penalties,
+        closing_balance, principal, amount_due) VALUES (?, 'MT', 2026, ?, '3001', ?, ?, ?, 0, -500000, 0, 0, 0, 0, 500000, 500000)`,
     );
     invoice.run('MT-2026-000001', 1, '2026-10', '2026-11-01', '2026-11-25');
     invoice.run('MT-2026-000002', 2, '2026-11', '2026-12-01', '2026-12-25');

@@ -47,8 +47,8 @@ const invoiced = (account: string, period: string) => {
   );
   db.sqlite
     .prepare(
-      `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments, penalties,
-        closing_balance, principal, amount_due) VALUES (?, 2026, ?, ?, ?, '2026-12-01', '2026-12-25', 0, 0, 0, 0, 0, 0, 0, 0)`,
+      `INSERT INTO invoices (number, prefix, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments, penalties,
+        closing_balance, principal, amount_due) VALUES (?, 'MT', 2026, ?, ?, ?, '2026-12-01', '2026-12-25', 0, 0, 0, 0, 0, 0, 0, 0)`,
     )
     .run(`MT-${account}-${period}`, Number(period.slice(5)), account, period);
 };
@@ -197,8 +197,8 @@ describe('termination at the subscriber\u2019s request (cl. 10, 35, 17.4)', () =
     inTransaction(db, () => postWithPayments(db, [{ account: 'C', valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000, key: 'oct' }]));
     db.sqlite
       .prepare(
-        `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments, penalties,
-          closing_balance, principal, amount_due) VALUES ('MT-2026-000001', 2026, 1, 'C', '2026-10', '2026-11-01', '2026-11-25', 0, -500000, 0, 0, 0, -500000, 500000, 500000)`,
+        `INSERT INTO invoices (number, prefix, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments, penalties,
+          closing_balance, principal, amount_due) VALUES ('MT-2026-000001', 'MT', 2026, 1, 'C', '2026-10', '2026-11-01', '2026-11-25', 0, -500000, 0, 0, 0, -500000, 500000, 500000)`,
       )
       .run();
     await runPenalties(db, { date: '2026-11-28' });

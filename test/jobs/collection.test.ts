@@ -18,8 +18,8 @@ function invoice(account: string, period: string, dueOn: string, principal: numb
   const seq = ++invoiceSeq;
   db.sqlite
     .prepare(
-      `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
-        penalties, closing_balance, principal, amount_due) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?, ?)`,
+      `INSERT INTO invoices (number, prefix, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
+        penalties, closing_balance, principal, amount_due) VALUES (?, 'MT', ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, ?, ?)`,
     )
     .run(`MT-2026-${String(seq).padStart(6, '0')}`, 2026, seq, account, period, `${dueOn.slice(0, 7)}-01`, dueOn, principal, principal);
 }

@@ -34,8 +34,8 @@ beforeEach(() => {
   );
   db.sqlite
     .prepare(
-      `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
-        penalties, closing_balance, principal, amount_due) VALUES ('MT-2026-000001', 2026, 1, 'C', '2026-10', '2026-11-01', '2026-11-25',
+      `INSERT INTO invoices (number, prefix, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
+        penalties, closing_balance, principal, amount_due) VALUES ('MT-2026-000001', 'MT', 2026, 1, 'C', '2026-10', '2026-11-01', '2026-11-25',
         0, -500000, 0, 0, 0, -500000, 500000, 500000)`,
     )
     .run();

@@ -181,8 +181,8 @@ describe('import accounts', () => {
       postWithPayments(db, [{ account: '1001', valueDate: '2026-10-31', kind: 'monthly_fee', amount: -500_000, key: 'fee:1001:2026-10' }]);
       db.sqlite
         .prepare(
-          `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
-             penalties, closing_balance, principal, amount_due) VALUES ('MT-2026-000001', 2026, 1, '1001', '2026-10', '2026-11-01',
+          `INSERT INTO invoices (number, prefix, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
+             penalties, closing_balance, principal, amount_due) VALUES ('MT-2026-000001', 'MT', 2026, 1, '1001', '2026-10', '2026-11-01',
              '2026-11-25', 0, -500000, 0, 0, 0, -500000, 500000, 500000)`,
         )
         .run();

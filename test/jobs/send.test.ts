@@ -74,9 +74,9 @@ function invoice(acc: string, period = '2026-10', amountDue = 1258065, file: str
   return Number(
     db.sqlite
       .prepare(
-        `INSERT INTO invoices (number, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
+        `INSERT INTO invoices (number, prefix, year, seq, account, period, issued_on, due_on, opening_balance, charges, credits, payments,
            penalties, closing_balance, principal, amount_due, file)
-         VALUES (?, 2026, ?, ?, ?, '2026-11-01', '2026-11-25', 0, ?, 0, 0, 0, ?, ?, ?, ?)`,
+         VALUES (?, 'MT', 2026, ?, ?, ?, '2026-11-01', '2026-11-25', 0, ?, 0, 0, 0, ?, ?, ?, ?)`,
       )
       .run(`MT-2026-${String(seq).padStart(6, '0')}`, seq, acc, period, amountDue, -amountDue, amountDue, amountDue, file).lastInsertRowid,
   );
