@@ -49,21 +49,23 @@ export const REGISTRY_LIST: ListSpec<RegistryRow> = {
   ],
 };
 
-/** The registry's rows in number order, read in pages of 1 000 (a period of 100 000 invoices needs little memory). */
+/** The registry's rows in number order (by series, then sequence), read in pages of 1 000 (a period of 100 000 invoices needs little memory). */
 export function* registryRows(db: Db, period: Period): Generator<RegistryRow> {
   const page = db.sqlite.prepare(
     `SELECT i.number, i.account, s.name, s.iin, i.period, i.issued_on AS issuedOn, i.due_on AS dueOn, i.principal, i.amount_due AS amountDue,
-            i.advised_topup AS advisedTopup, i.final, i.file, i.vat, i.year, i.seq
+            i.advised_topup AS advisedTopup, i.final, i.file, i.vat, i.prefix, i.year, i.seq
        FROM invoices i JOIN accounts a ON a.account = i.account JOIN subscribers s ON s.iin = a.iin
-      WHERE i.period = @period AND (i.year, i.seq) > (@year, @seq) ORDER BY i.year, i.seq LIMIT 1000`,
+      WHERE i.period = @period AND (i.prefix, i.year, i.seq) > (@prefix, @year, @seq) ORDER BY i.prefix, i.year, i.seq LIMIT 1000`,
   );
-  let after = { year: 0, seq: 0 };
+  // a number's series is its prefix and year (docs/invoices.md): a period issued under two prefixes
+  // holds the same (year, seq) twice, so a page starts after the last (prefix, year, seq)
+  let after = { prefix: '', year: 0, seq: 0 };
   for (;;) {
-    const rows = page.all({ period, ...after }) as (Omit<RegistryRow, 'final'> & { final: number; year: number; seq: number })[];
+    const rows = page.all({ period, ...after }) as (Omit<RegistryRow, 'final'> & { final: number; prefix: string; year: number; seq: number })[];
     if (rows.length === 0) return;
-    for (const { year: _year, seq: _seq, final, ...r } of rows) yield { ...r, final: final === 1 };
+    for (const { prefix: _prefix, year: _year, seq: _seq, final, ...r } of rows) yield { ...r, final: final === 1 };
     const last = rows[rows.length - 1]!;
-    after = { year: last.year, seq: last.seq };
+    after = { prefix: last.prefix, year: last.year, seq: last.seq };
   }
 }
 
