@@ -88,12 +88,6 @@ export function almatyTime(instant: string | Date): { iso: string; wall: Date } 
   return { iso: `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${sign}${hh}:${mm}`, wall };
 }
 
-/** "2026-12-01 18:05": Almaty time as a person reads it on a screen. */
-export function almatyClock(instant: string | Date): string {
-  const { iso } = almatyTime(instant);
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
-}
-
 /** A cell's value as the CSV dialect writes it (before formula escaping): amounts `1234.50`, dates ISO, times ISO with +05:00. */
 export function csvValue(type: ColumnType, value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -133,6 +133,8 @@ describe('formatTime: instants for people on the Almaty clock', () => {
     // 20:00:03Z + 5 h = 01:00:03 of the next day
     expect(formatTime('2026-11-30T20:00:03.123Z')).toBe('01.12.2026 01:00:03');
     expect(formatTime(new Date('2026-12-01T09:15:00+05:00'))).toBe('01.12.2026 09:15:00');
+    // before 1 March 2024 Almaty was UTC+6: 00:00Z + 6 h = 06:00
+    expect(formatTime('2024-01-15T00:00:00Z')).toBe('15.01.2024 06:00:00');
   });
   it('refuses what is not an instant', () => {
     expect(() => formatTime('yesterday')).toThrow(RangeError);

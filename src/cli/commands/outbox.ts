@@ -5,9 +5,10 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { messagesInState, paperDeliveries, stateCounts, type OutboxMessage } from '../../db/outbox.js';
 import { formatTenge, toTengeString, type Tiyn } from '../../domain/money.js';
+import { formatTime } from '../../domain/dates.js';
 import { documentName, OUTBOX_STATES, type OutboxState } from '../../domain/outbox.js';
 import { listCsv } from '../../io/csv.js';
-import { almatyClock, column, type ListSpec } from '../../io/list.js';
+import { column, type ListSpec } from '../../io/list.js';
 import { writeXlsx, xlsxTarget } from '../../io/xlsx.js';
 import { globals, periodOption, print, printJson, withDb } from '../context.js';
 import { renderTable } from '../table.js';
@@ -97,7 +98,7 @@ export function registerOutbox(program: Command): void {
       if (report.waiting.length > 0) {
         print('waiting:');
         for (const m of report.waiting) {
-          const next = m.state === 'sending' ? 'interrupted, resent by the next run' : m.nextAttemptAt ? `next attempt after ${almatyClock(m.nextAttemptAt)}` : 'next run';
+          const next = m.state === 'sending' ? 'interrupted, resent by the next run' : m.nextAttemptAt ? `next attempt after ${formatTime(m.nextAttemptAt)}` : 'next run';
           print(`  ${documentName(m)}\t${m.account}\t${m.recipient}\t${m.attempts} attempt(s)\t${next}${m.lastReply ? `\t${m.lastReply}` : ''}`);
         }
       }
