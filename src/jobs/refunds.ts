@@ -61,8 +61,6 @@ function heldFrom(db: Db, account: string, amount: Tiyn, date: IsoDate): void {
   throw new InputError([{ field: '--date', message }]);
 }
 
-const keyExists = (db: Db, key: string) => db.sqlite.prepare('SELECT 1 FROM ledger WHERE key = ?').get(key) !== undefined;
-
 export interface RefundResult {
   account: string;
   amount: Tiyn;
@@ -80,7 +78,22 @@ export async function payRefund(db: Db, account: string, date: IsoDate, amount?:
   const row = requireAccount(db, account);
   const toPay = amount ?? row.balance;
   const key = refundKey(account, ref, date, toPay);
-  if (keyExists(db, key)) return { account, amount: toPay, date, recorded: false, balance: row.balance };
+  const prior = db.sqlite.prepare('SELECT id, amount, value_date AS valueDate FROM ledger WHERE key = ?').get(key) as
+    | { id: number; amount: Tiyn; valueDate: IsoDate }
+    | undefined;
+  if (prior) {
+    // The same payment order's reference is the same payout: a retry answers that it is recorded; a
+    // payout of another amount or day under it is another order and needs its own reference.
+    if (ref !== undefined && (prior.valueDate !== date || (amount !== undefined && prior.amount !== -toPay))) {
+      throw new InputError([
+        {
+          field: '--ref',
+          message: `reference ${ref} is the refund of ${formatTenge(-prior.amount)} to account ${account} on ${prior.valueDate} (entry ${prior.id}); another payout needs a reference of its own`,
+        },
+      ]);
+    }
+    return { account, amount: -prior.amount, date: prior.valueDate, recorded: false, balance: row.balance };
+  }
   amountWithin(row.balance, toPay, account, '--amount');
   let recorded = false;
   await runJob(db, { job: 'refund', scope: `${account} ${date}` }, (ctx) => {

@@ -67,6 +67,21 @@ describe('esep refunds', () => {
     expect(verify(db)).toEqual([]);
   });
 
+  it('a payment order reference is one payout: a retry is recorded before, another amount or day under it refused', async () => {
+    // 7 500 on the account; order PO-17 pays out 2 000, leaving 5 500
+    expect(await payRefund(db, '1001', '2026-11-25', 200_000, 'PO-17')).toMatchObject({ recorded: true, balance: 550_000 });
+    expect(await payRefund(db, '1001', '2026-11-25', 200_000, 'PO-17')).toMatchObject({ recorded: false, amount: 200_000, balance: 550_000 });
+    // the whole balance under the same reference on the same day: a retry of the order, nothing new
+    expect(await payRefund(db, '1001', '2026-11-25', undefined, 'PO-17')).toMatchObject({ recorded: false, amount: 200_000, balance: 550_000 });
+    expect(await refused(payRefund(db, '1001', '2026-11-25', 300_000, 'PO-17'))).toMatch(
+      /reference PO-17 is the refund of 2 000,00 ₸ to account 1001 on 2026-11-25 \(entry \d+\); another payout needs a reference of its own/,
+    );
+    expect(await refused(payRefund(db, '1001', '2026-11-26', 200_000, 'PO-17'))).toMatch(/reference PO-17 is the refund of 2 000,00 ₸/);
+    // a second order of its own is recorded: 5 500 − 2 000 = 3 500
+    expect(await payRefund(db, '1001', '2026-11-25', 200_000, 'PO-18')).toMatchObject({ recorded: true, balance: 350_000 });
+    expect(verify(db)).toEqual([]);
+  });
+
   it('moves money to another account: two entries that net to zero, never more than the balance', async () => {
     const r = await transfer(db, '1001', '1004', 250_050, '2026-11-25');
     expect(r).toMatchObject({ recorded: true });
