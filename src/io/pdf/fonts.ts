@@ -23,7 +23,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as fontkit from 'fontkit';
-import PDFDocument from 'pdfkit';
+import { pdfDocumentClass } from './pdfkit.js';
 
 const require = createRequire(import.meta.url);
 
@@ -93,7 +93,7 @@ export function loadFonts(regularFile: string, boldFile: string): FontSet {
   const regular = parse(regularFile);
   const bold = parse(boldFile);
 
-  const probe = new PDFDocument({ font: null as unknown as string, autoFirstPage: false });
+  const probe = new (pdfDocumentClass())({ font: null as unknown as string, autoFirstPage: false });
   let mode: FontSet['mode'];
   let Embedded: PdfKitInternals['_font']['constructor'] | undefined;
   try {

@@ -4,8 +4,8 @@
 // vega-lite rendered to SVG (io/charts.ts) and drawn by svg-to-pdfkit with the embedded fonts.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import PDFDocument from 'pdfkit';
-import SVGtoPDF from 'svg-to-pdfkit';
+import { pdfDocumentClass } from './pdfkit.js';
+import { createRequire } from 'node:module';
 import type { IsoDate, Period } from '../../domain/dates.js';
 import type { EntryKind } from '../../domain/entries.js';
 import { formatTenge, type Tiyn } from '../../domain/money.js';
@@ -16,6 +16,10 @@ import { ratePercent } from '../../domain/vat.js';
 import type { MonthReport } from '../../jobs/reports.js';
 import { agingSpec, chargesPaymentsSpec, chartSvg, statusSpec } from '../charts.js';
 import { loadFonts } from './fonts.js';
+
+// svg-to-pdfkit is loaded with the first chart drawn (see ./pdfkit.ts)
+const require = createRequire(import.meta.url);
+const svgToPdf = (): typeof import('svg-to-pdfkit').default => require('svg-to-pdfkit') as typeof import('svg-to-pdfkit').default;
 
 const MARGINS = { top: 36, bottom: 40, left: 40, right: 40 };
 const SIZES = { title: 13, heading: 9, text: 8, small: 6.5 };
@@ -43,7 +47,7 @@ export async function renderMonthPdf(d: MonthDocument): Promise<Buffer> {
   const r = d.report;
   const fonts = loadFonts('DejaVuSans.ttf', 'DejaVuSans-Bold.ttf');
   const words = periodWords(r.period);
-  const doc = new PDFDocument({
+  const doc = new (pdfDocumentClass())({
     size: 'A4',
     margins: MARGINS,
     font: null as unknown as string,
@@ -107,7 +111,7 @@ export async function renderMonthPdf(d: MonthDocument): Promise<Buffer> {
     // the chart scaled to the column: its own size replaced by the column's in points, the viewBox kept
     const fitted = size ? svg.replace(size[0], `width="${w.toFixed(2)}" height="${h.toFixed(2)}"`) : svg;
     const y = doc.y;
-    SVGtoPDF(doc, fitted, x, y, { assumePt: true, fontCallback: (_family, bold) => (bold ? 'bold' : 'regular') });
+    svgToPdf()(doc, fitted, x, y, { assumePt: true, fontCallback: (_family, bold) => (bold ? 'bold' : 'regular') });
     doc.x = left;
     doc.y = y;
     return h;

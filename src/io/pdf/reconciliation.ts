@@ -5,7 +5,7 @@
 // both sides' signatures.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import PDFDocument from 'pdfkit';
+import { pdfDocumentClass } from './pdfkit.js';
 import type { IsoDate } from '../../domain/dates.js';
 import { formatTenge, type Tiyn } from '../../domain/money.js';
 import { ruleWithClause } from '../../domain/reports/explain-text.js';
@@ -105,7 +105,7 @@ export async function renderReconciliationPdf(d: ReconciliationDocument): Promis
   const op = d.operator;
   const operatorName = op?.name ?? '—';
   const fonts = loadFonts(FONTS.regular, FONTS.bold);
-  const doc = new PDFDocument({
+  const doc = new (pdfDocumentClass())({
     size: PAGE.size,
     margins: PAGE.margins,
     font: null as unknown as string,

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import PDFDocument from 'pdfkit';
+import { pdfDocumentClass } from './pdfkit.js';
 import type { EntryKind } from '../../domain/entries.js';
 import type { AmountToPay, InvoiceLine, PenaltyDetail } from '../../domain/invoice.js';
 import { formatTenge, type Tiyn } from '../../domain/money.js';
@@ -512,7 +512,7 @@ export async function renderTemplatePdf(
 ): Promise<Buffer> {
   const fonts = loadFonts(t.fonts.regular, t.fonts.bold);
   const m = t.page.margins;
-  const doc = new PDFDocument({
+  const doc = new (pdfDocumentClass())({
     size: t.page.size,
     margins: m,
     font: null as unknown as string, // no Helvetica: pdfkit would parse its AFM for every document
