@@ -2,7 +2,6 @@
 // payments, debt aging) and three charts (charges and payments by day, debt by age, accounts by
 // status), Kazakh with Russian alongside, in the invoice's fonts (fonts.ts) and look. The charts are
 // vega-lite rendered to SVG (io/charts.ts) and drawn by svg-to-pdfkit with the embedded fonts.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pdfDocumentClass } from './pdfkit.js';
 import { createRequire } from 'node:module';
@@ -15,6 +14,7 @@ import { kindName } from '../../domain/reports/explain-text.js';
 import { ratePercent } from '../../domain/vat.js';
 import type { MonthReport } from '../../jobs/reports.js';
 import { agingSpec, chargesPaymentsSpec, chartSvg, statusSpec } from '../charts.js';
+import { writeFileAtomically } from './render.js';
 import { loadFonts } from './fonts.js';
 
 // svg-to-pdfkit is loaded with the first chart drawn (see ./pdfkit.ts)
@@ -192,9 +192,5 @@ export async function renderMonthPdf(d: MonthDocument): Promise<Buffer> {
 
 /** Writes the month's PDF under a temporary name, then renames it. */
 export async function writeMonthPdf(file: string, d: MonthDocument): Promise<void> {
-  const bytes = await renderMonthPdf(d);
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, file);
+  await writeFileAtomically(path.resolve(file), await renderMonthPdf(d));
 }

@@ -3,7 +3,6 @@
 // once per process) and look: the operator's and the subscriber's requisites, the opening balance,
 // every line with its rule and clause in both languages, the closing balance in whose favour, and
 // both sides' signatures.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pdfDocumentClass } from './pdfkit.js';
 import type { IsoDate } from '../../domain/dates.js';
@@ -11,6 +10,7 @@ import { formatTenge, type Tiyn } from '../../domain/money.js';
 import { ruleWithClause } from '../../domain/reports/explain-text.js';
 import { amountInWordsKk, amountInWordsRu } from '../../domain/words.js';
 import type { Reconciliation } from '../../domain/explain.js';
+import { writeFileAtomically } from './render.js';
 import { loadFonts, type FontSet } from './fonts.js';
 
 const PAGE = { size: 'A4', margins: { top: 36, bottom: 40, left: 40, right: 40 } };
@@ -250,9 +250,5 @@ export async function renderReconciliationPdf(d: ReconciliationDocument): Promis
 
 /** Writes the statement's PDF under a temporary name, then renames it: the file is whole or absent. */
 export async function writeReconciliationPdf(file: string, d: ReconciliationDocument): Promise<void> {
-  const bytes = await renderReconciliationPdf(d);
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, file);
+  await writeFileAtomically(path.resolve(file), await renderReconciliationPdf(d));
 }
