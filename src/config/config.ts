@@ -175,7 +175,7 @@ function readConfigJson(file: string): unknown {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError([{ file, message: code === 'ENOENT' ? 'configuration file not found' : `cannot read: ${(error as Error).message}` }]);
+    throw new InputError([{ file, message: code === 'ENOENT' ? 'configuration file not found' : code === 'EISDIR' ? 'is a folder, a file was expected' : `cannot read: ${(error as Error).message}` }]);
   }
   try {
     return JSON.parse(text.replace(/^\ufeff/, ''));

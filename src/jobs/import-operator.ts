@@ -99,7 +99,8 @@ export async function readJsonFile(file: string): Promise<unknown> {
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new InputError([{ file: name, message: `cannot read: ${(error as Error).message}` }]);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError([{ file: name, message: code === 'EISDIR' ? 'is a folder, a file was expected' : `cannot read: ${(error as Error).message}` }]);
   }
   // the one detector of src/io: UTF-8 or Windows-1251, and UTF-8 damaged by a stray byte refused
   const { text } = decodeDetected(name, bytes);

@@ -32,6 +32,8 @@ describe('bad usage: exit 2, nothing changed', () => {
     ['send --dry-run FILE', ['send', 'invoices', '--period', '2026-10', '--dry-run', FILE], `--dry-run: ${FILE} is a file, a folder was expected`],
     ['send --dry-run under /proc', ['send', 'notices', '--dry-run', '/proc/esep-test'], '--dry-run: cannot make the folder /proc/esep-test (ENOENT)'],
     ['a folder as the file to import', ['import', 'accounts', dir], `${dir}: is a folder, a file was expected`],
+    ['a folder as the operator file', ['import', 'operator', dir], `${path.basename(dir)}: is a folder, a file was expected`],
+    ['a folder as the configuration', ['--config', dir, 'account', 'show', '1001'], `${dir}: is a folder, a file was expected`],
   ];
   for (const [name, args, message] of cases) {
     it(name, () => {
