@@ -159,6 +159,11 @@ export function* eachDay(from: IsoDate, to: IsoDate): Generator<IsoDate> {
   for (let day = from; day <= to; day = addDays(day, 1)) yield day;
 }
 
+/** The calendar year a date falls in. */
+export function yearOf(date: IsoDate): number {
+  return parts(date)[0];
+}
+
 /** 31.10.2026: a date as people read it in Kazakhstan. */
 export function formatDay(date: IsoDate): string {
   const [y, m, d] = parts(date);

@@ -12,7 +12,7 @@ import { noticeNumber } from '../domain/invoice.js';
 import { inTransaction } from '../db/connection.js';
 import { debtDemand, type DebtDemand } from '../domain/collection.js';
 import { invoicesOf, type AccountInvoice } from '../db/invoices.js';
-import { addDays, type IsoDate } from '../domain/dates.js';
+import { addDays, yearOf, type IsoDate } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
 import { formatTenge, type Tiyn } from '../domain/money.js';
 import { amountInWordsKk, amountInWordsRu } from '../domain/words.js';
@@ -112,7 +112,7 @@ export async function writeTerminationNotices(db: Db, dir: string, since: IsoDat
     const debt = demand.total;
     const why = reasons(a.method);
     // cl. 23.8: the outgoing number, in the order notices are written within the year of their date
-    const year = Number(n.day.slice(0, 4));
+    const year = yearOf(n.day);
     const seq = (countInYear.get(`${year}-01-01`, `${year}-12-31`) as { n: number }).n + 1;
     const number = noticeNumber(operator.invoicePrefix, year, seq);
     const equipment = a.equipmentReturnBy

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addDays,
+  yearOf,
   billingDayOf,
   dayOfMonth,
   daysBetween,
@@ -84,5 +85,13 @@ describe('dates in files', () => {
     expect(outsideWindow('1900-01-01', window)).toBe('before');
     expect(outsideWindow('2027-03-04', window)).toBe('after');
     expect(outsideWindow('2099-01-01', window)).toBe('after');
+  });
+});
+
+describe('yearOf', () => {
+  it('the calendar year of a date, from its parts; not a date refused', () => {
+    expect(yearOf('2026-12-31')).toBe(2026);
+    expect(yearOf('2027-01-01')).toBe(2027);
+    expect(() => yearOf('2026-13-01')).toThrow(RangeError);
   });
 });

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { pdfDocumentClass } from './pdfkit.js';
 import { createRequire } from 'node:module';
-import type { IsoDate, Period } from '../../domain/dates.js';
+import { formatDay, type IsoDate, type Period } from '../../domain/dates.js';
 import type { EntryKind } from '../../domain/entries.js';
 import { formatTenge, type Tiyn } from '../../domain/money.js';
 import { AGE_BUCKETS } from '../../domain/reports/aging.js';
@@ -28,7 +28,7 @@ const MONTHS_KK = ['қаңтар', 'ақпан', 'наурыз', 'сәуір', '
 const MONTHS_RU = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'];
 
 const money = (v: Tiyn) => formatTenge(v, { symbol: false });
-const day = (iso: IsoDate) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
+const day = formatDay;
 
 /** What the page says about whom: the operator's name and the day it is drawn up. */
 export interface MonthDocument {
@@ -79,8 +79,8 @@ export async function renderMonthPdf(d: MonthDocument): Promise<Buffer> {
     doc.text(checked(s), left, doc.y, { width, align: options.align ?? 'left' });
     if (options.gap) doc.moveDown(options.gap);
   };
-  /** Rows of cells in columns of the given fractions of the width, the first column left, the others right. */
-  const table = (heading: string, columns: readonly number[], header: readonly string[], rows: readonly (readonly string[])[], x0 = left, w = width) => {
+  /** Rows of cells in columns of the given fractions of the width, the first column left, the others right; a totals row in bold. */
+  const table = (heading: string, columns: readonly number[], header: readonly string[], rows: readonly (readonly string[])[], totals?: readonly string[], x0 = left, w = width) => {
     font(true, SIZES.heading);
     room(40);
     doc.text(checked(heading), x0, doc.y, { width: w });
@@ -100,7 +100,8 @@ export async function renderMonthPdf(d: MonthDocument): Promise<Buffer> {
       doc.y = y + h;
     };
     line(header, true, COLORS.shade);
-    rows.forEach((row, i) => line(row, i === rows.length - 1 && row[0]!.startsWith('Барлығы'), i % 2 === 1 ? '#f6f6f6' : undefined));
+    rows.forEach((row, i) => line(row, false, i % 2 === 1 ? '#f6f6f6' : undefined));
+    if (totals) line(totals, true);
     doc.moveDown(0.4);
   };
   const chart = async (spec: Parameters<typeof chartSvg>[0], x: number, w: number): Promise<number> => {
@@ -159,17 +160,16 @@ export async function renderMonthPdf(d: MonthDocument): Promise<Buffer> {
     'Түрлері бойынша есептеулер, ₸ / Начисления по видам, ₸',
     [0.6, 0.4],
     ['Түрі / Вид', 'Сомасы / Сумма'],
-    [...kinds.map((k: EntryKind) => [`${kindName(k, 'kk')} / ${kindName(k, 'ru')}`, money(t.chargesByKind[k]!)]), ['Барлығы / Итого', money(t.charges)]],
+    kinds.map((k: EntryKind) => [`${kindName(k, 'kk')} / ${kindName(k, 'ru')}`, money(t.chargesByKind[k]!)]),
+    ['Барлығы / Итого', money(t.charges)],
   );
   const bucketTitles = ['Мерз. келмеген / Не наступил', '1–30', '31–60', '61–90', '> 90'];
   table(
     'Қарыз мерзімі бойынша, ₸ / Долг по срокам, ₸',
     [0.2, 0.08, 0.12, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1].map((f) => f / 1.1),
     ['Әдіс, тариф / Метод, тариф', 'Шот / Сч.', ...bucketTitles, 'Өсімпұл / Пени', 'Барлығы / Итого'],
-    [
-      ...r.aging.groups.map((g) => [`${g.method}, ${g.tariff}`, String(g.accounts), ...AGE_BUCKETS.map((b) => money(g.buckets[b])), money(g.penalties), money(g.debt + g.penalties)]),
-      ['Барлығы / Итого', String(r.aging.totals.accounts), ...AGE_BUCKETS.map((b) => money(r.aging.totals.buckets[b])), money(r.aging.totals.penalties), money(r.aging.totals.debt + r.aging.totals.penalties)],
-    ],
+    r.aging.groups.map((g) => [`${g.method}, ${g.tariff}`, String(g.accounts), ...AGE_BUCKETS.map((b) => money(g.buckets[b])), money(g.penalties), money(g.debt + g.penalties)]),
+    ['Барлығы / Итого', String(r.aging.totals.accounts), ...AGE_BUCKETS.map((b) => money(r.aging.totals.buckets[b])), money(r.aging.totals.penalties), money(r.aging.totals.debt + r.aging.totals.penalties)],
   );
   const p = r.payments.totals;
   table(

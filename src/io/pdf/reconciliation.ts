@@ -5,7 +5,7 @@
 // both sides' signatures.
 import path from 'node:path';
 import { pdfDocumentClass } from './pdfkit.js';
-import type { IsoDate } from '../../domain/dates.js';
+import { formatDay, type IsoDate } from '../../domain/dates.js';
 import { formatTenge, type Tiyn } from '../../domain/money.js';
 import { ruleWithClause } from '../../domain/reports/explain-text.js';
 import { amountInWordsKk, amountInWordsRu } from '../../domain/words.js';
@@ -27,7 +27,7 @@ export interface ReconciliationDocument {
 }
 
 const money = (v: Tiyn) => formatTenge(v, { symbol: false });
-const day = (iso: IsoDate) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
+const day = formatDay;
 
 /** In whose favour a balance is: positive = the subscriber's (a prepayment), negative = the operator's (a debt). */
 function favour(balance: Tiyn, operatorName: string, subscriberName: string): { kk: string; ru: string } {
