@@ -43,6 +43,8 @@ export const operator = sqliteTable(
     vatOnPenalties: integer('vat_on_penalties').notNull().default(0),
     /** How to pay, as the operator lists it (bank transfer, Kaspi, terminals): a JSON array of texts printed on invoices and notices. */
     paymentChannels: text('payment_channels').notNull().default('[]'),
+    /** The operator's bank accounts (IBANs) as a JSON array: a statement must be of one of them (docs/payments.md); `[]`: the iban alone. */
+    accounts: text('accounts').notNull().default('[]'),
     updatedAt: text('updated_at')
       .notNull()
       .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),

@@ -1,0 +1,1 @@
+ALTER TABLE `operator` ADD `accounts` text DEFAULT '[]' NOT NULL;
