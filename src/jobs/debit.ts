@@ -219,10 +219,10 @@ const RESTORE_FOR_DEBT: Transition = { event: 'restore', cause: 'debt' };
 
 /**
  * Restoration at once after a payment (cl. 17.3, 21.13). Call inside the transaction that posted
- * the payment, with today = the command's --date. An advance account first has its undecided days
- * up to today decided (as the night's run would), then today's port reservation is reversed and
- * the fee charged if the payment now covers it. A credit account suspended for debt is restored
- * when its overdue debt is paid.
+ * the payment, with today = the command's --date. An advance account whose today is decided has
+ * today's port reservation reversed and the fee charged if the payment now covers it; days not
+ * decided yet are the run's. A credit account suspended for debt is restored when its overdue debt
+ * is paid.
  */
 export function restoreAfterPayment(db: Db, account: string, today: IsoDate, runId: number | null): 'restored' | 'unchanged' {
   if (!db.sqlite.inTransaction) throw new Error('restoreAfterPayment must run inside the payment transaction');
@@ -231,12 +231,12 @@ export function restoreAfterPayment(db: Db, account: string, today: IsoDate, run
     | undefined;
   if (!row || row.status === 'terminated') return 'unchanged';
   if (row.method === 'advance') {
-    // only a suspended account needs restoring; an active one is the night's run's business
-    if (row.status !== 'suspended' || row.suspendReason !== 'funds' || row.connectedOn > today) return 'unchanged';
-    const debiter = new Debiter(db, TariffBook.load(db), runId);
-    const caughtUp = debiter.catchUp(row, today, {});
-    const restoredToday = debiter.restoreDay(row, today);
-    return restoredToday || caughtUp === 'active' ? 'restored' : 'unchanged';
+    // Only a suspended account needs restoring; an active one is the night's run's business. A
+    // payment never decides a day the run has not decided: the run decides it from every payment
+    // known by then, so the rows' order, the files they came in and the batch size change nothing.
+    // The day already decided, today, is restored (D-3).
+    if (row.status !== 'suspended' || row.suspendReason !== 'funds') return 'unchanged';
+    return new Debiter(db, TariffBook.load(db), runId).restoreDay(row, today) ? 'restored' : 'unchanged';
   }
   // cl. 21.13: only an account suspended for debt is restored for debt (the one transition), and only
   // once its overdue debt (D-8, the one definition: penalties included) is nil

@@ -92,8 +92,10 @@ describe('run debit', () => {
     }
     // both suspended on 4 Nov: port 300 ₸
     await runDebit(db, { date: '2026-11-04' });
-    // EARLY pays 1 000 ₸ on 5 Nov before the run, LATE after it
-    expect(pay('EARLY', '2026-11-05', 100_000, '2026-11-05')).toBe('restored');
+    // EARLY pays 1 000 ₸ on 5 Nov before the run, LATE after it. Before the run 5 Nov is not decided:
+    // the payment leaves it to the run, which restores EARLY when it decides the day
+    expect(pay('EARLY', '2026-11-05', 100_000, '2026-11-05')).toBe('unchanged');
+    expect(account('EARLY')).toMatchObject({ status: 'suspended', through: '2026-11-04' });
     await runDebit(db, { date: '2026-11-05' });
     expect(account('LATE')).toMatchObject({ status: 'suspended', balance: -60_000 });
     expect(pay('LATE', '2026-11-05', 100_000, '2026-11-05')).toBe('restored');
