@@ -325,10 +325,44 @@ export const payments = sqliteTable(
     accountHint: text('account_hint'),
     /** The accounts a suspense reason is about (the unknown numbers, the accounts named, the IIN's accounts), a JSON array. */
     reasonAccounts: text('reason_accounts'),
+    /** The operator's account the statement is of, into which the money came (normalised IBAN); null for the generic CSV and before migration 0017. */
+    statementAccount: text('statement_account'),
     importedAt: createdAt(),
     assignedAt: text('assigned_at'),
   },
-  (t) => [uniqueIndex('payments_identity').on(t.identity), index('payments_status').on(t.status)],
+  (t) => [
+    uniqueIndex('payments_identity').on(t.identity),
+    index('payments_status').on(t.status),
+    // the same money through two formats (domain/statement.ts, sameMoney): account, value date, amount, document number
+    index('payments_same_money').on(t.statementAccount, t.valueDate, t.amount, t.bankRef).where(sql`${t.statementAccount} IS NOT NULL`),
+  ],
+);
+
+/**
+ * The totals a statement states of itself, per section (a 1C СекцияРасчСчет, an xlsx sheet), beside
+ * the sums of the rows read, as the import checked them (they agree, or the file was refused).
+ */
+export const statementSections = sqliteTable(
+  'statement_sections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id'),
+    file: text('file').notNull(),
+    format: text('format').notNull(),
+    section: text('section').notNull(),
+    line: integer('line').notNull(),
+    account: text('account'),
+    dateFrom: text('date_from'),
+    dateTo: text('date_to'),
+    opening: integer('opening'),
+    statedIn: integer('stated_in'),
+    statedOut: integer('stated_out'),
+    closing: integer('closing'),
+    readIn: integer('read_in').notNull(),
+    readOut: integer('read_out').notNull(),
+    importedAt: createdAt(),
+  },
+  (t) => [index('statement_sections_dates').on(t.dateFrom, t.dateTo)],
 );
 
 /** Documents sent to a subscriber besides invoices: the termination notice with the debt demand (cl. 23.8). */
