@@ -2,7 +2,7 @@
 // bank's cells into dates, amounts and an identity. Pure: no files, no database, no clock.
 import { createHash } from 'node:crypto';
 import { isIsoDate, parseFileDate, type IsoDate } from './dates.js';
-import { MoneyError, parseTenge, type Tiyn } from './money.js';
+import { formatTenge, MoneyError, parseTenge, type Tiyn } from './money.js';
 
 /** One movement of money into the operator's account (amount > 0) or a bank reversal (amount < 0). */
 export interface StatementRow {
@@ -20,6 +20,12 @@ export interface StatementRow {
   purpose: string | null;
   /** The bank (its BIC) when the file names it (the generic CSV's optional `bank` column). */
   bank?: string | null;
+  /**
+   * The account the statement is of, into which the money came (normalised IBAN): the recipient
+   * РасчСчет of a 1C document, the account in the metadata rows of a bank's xlsx; null for the
+   * generic CSV. Not part of the identity.
+   */
+  statementAccount: string | null;
 }
 
 /** How a format identifies a bank transaction (see docs/payments.md, "Identity"). */
@@ -141,4 +147,86 @@ export function normaliseLabel(text: string): string {
     .replace(/[\s\u00a0]+/g, ' ')
     .replace(/[\s:*]+$/u, '')
     .trim();
+}
+
+/**
+ * What a statement states about one of its sections (a 1C СекцияРасчСчет, the sheet of a bank's
+ * xlsx), beside what its rows add up to. Stated totals are null where the statement gives none.
+ */
+export interface StatementTotals {
+  /** For people: "СекцияРасчСчет KZ… 20.11.2026", "the sheet Выписка". */
+  section: string;
+  line: number;
+  /** The account the section is of (normalised IBAN), when the statement names it. */
+  account: string | null;
+  from: IsoDate | null;
+  to: IsoDate | null;
+  opening: Tiyn | null;
+  statedIn: Tiyn | null;
+  statedOut: Tiyn | null;
+  closing: Tiyn | null;
+  /** Every movement of the account read from the section's rows: money in (reversals negative), and out. */
+  readIn: Tiyn;
+  readOut: Tiyn;
+}
+
+/** Which stated total a problem is about. */
+export type StatedTotal = 'in' | 'out' | 'closing';
+
+/** How the statement itself calls its totals, for the messages ("ВсегоПоступило", "«Итого обороты», credit"). */
+export type TotalsLabels = Record<'opening' | StatedTotal, string>;
+
+export const PLAIN_TOTALS_LABELS: TotalsLabels = { opening: 'opening balance', in: 'money in', out: 'money out', closing: 'closing balance' };
+
+export interface TotalsProblem {
+  total: StatedTotal;
+  message: string;
+}
+
+function difference(read: Tiyn, stated: Tiyn): string {
+  const d = read - stated;
+  return d < 0 ? `${formatTenge(-d, { symbol: false })} missing` : `${formatTenge(d, { symbol: false })} more than stated`;
+}
+
+/**
+ * Where a section does not add up: the rows read must sum to the money in and out it states, and
+ * opening + in − out must be its closing balance (with the rows' sums where it states no in or
+ * out). A total it does not state is not checked. [] when it adds up.
+ */
+export function totalsProblems(t: StatementTotals, labels: TotalsLabels = PLAIN_TOTALS_LABELS): TotalsProblem[] {
+  const out: TotalsProblem[] = [];
+  const tenge = (v: Tiyn) => formatTenge(v, { symbol: false });
+  if (t.statedIn !== null && t.statedIn !== t.readIn) {
+    out.push({
+      total: 'in',
+      message: `${t.section}: rows read: money in ${tenge(t.readIn)}, the statement's ${labels.in} ${tenge(t.statedIn)}: ${difference(t.readIn, t.statedIn)}`,
+    });
+  }
+  if (t.statedOut !== null && t.statedOut !== t.readOut) {
+    out.push({
+      total: 'out',
+      message: `${t.section}: rows read: money out ${tenge(t.readOut)}, the statement's ${labels.out} ${tenge(t.statedOut)}: ${difference(t.readOut, t.statedOut)}`,
+    });
+  }
+  if (t.opening !== null && t.closing !== null) {
+    const inn = t.statedIn ?? t.readIn;
+    const outgoing = t.statedOut ?? t.readOut;
+    const expected = t.opening + inn - outgoing;
+    if (expected !== t.closing) {
+      const inWord = t.statedIn === null ? `money in read ${tenge(inn)}` : `${labels.in} ${tenge(inn)}`;
+      const outWord = t.statedOut === null ? `money out read ${tenge(outgoing)}` : `${labels.out} ${tenge(outgoing)}`;
+      out.push({
+        total: 'closing',
+        message: `${t.section}: ${labels.opening} ${tenge(t.opening)} + ${inWord} − ${outWord} = ${tenge(expected)}, the statement's ${labels.closing} ${tenge(t.closing)}: ${tenge(expected - t.closing)} apart`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Adds a movement to a sum of tiyn, refusing a sum no longer held exactly. */
+export function addTiyn(sum: Tiyn, amount: Tiyn): Tiyn {
+  const total = sum + amount;
+  if (!Number.isSafeInteger(total)) throw new MoneyError(`a sum of more than ${Number.MAX_SAFE_INTEGER} tiyn cannot be held exactly`);
+  return total;
 }
