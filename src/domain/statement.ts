@@ -230,3 +230,23 @@ export function addTiyn(sum: Tiyn, amount: Tiyn): Tiyn {
   if (!Number.isSafeInteger(total)) throw new MoneyError(`a sum of more than ${Number.MAX_SAFE_INTEGER} tiyn cannot be held exactly`);
   return total;
 }
+
+
+/**
+ * The same money through two formats (SPEC section 5: the 1C export and the xlsx of the same account
+ * and day): the operator's account it came into, its value date, its amount and the document
+ * number. Null when the row does not carry both the account and a document number: then only its
+ * identity within its format tells it apart.
+ */
+export interface SameMoney {
+  statementAccount: string;
+  valueDate: IsoDate;
+  amount: Tiyn;
+  bankRef: string;
+}
+
+export function sameMoneyOf(row: StatementRow): SameMoney | null {
+  const ref = row.bankRef.trim();
+  if (row.statementAccount === null || row.statementAccount === '' || ref === '') return null;
+  return { statementAccount: row.statementAccount, valueDate: row.valueDate, amount: row.amount, bankRef: ref };
+}
