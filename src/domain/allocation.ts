@@ -2,7 +2,10 @@
 // principal oldest first, (3) current debt; what remains is prepayment and settles later charges,
 // in the same order, as they arrive. D-7: an entry that corrects another one (names it in
 // `corrects`) first cancels what is still owed on that entry; only what it gives back of an entry
-// already paid is a credit, allocated like a payment. Allocation is a pure function of the ledger:
+// already paid is a credit, allocated like a payment. A correction of a credit (a payment moved to
+// another account, or reversed by the bank) takes the money back: first what is left of the credit
+// unallocated, then what the credit settled, last settled first, which is owed again from the
+// correction's value date. Allocation is a pure function of the ledger:
 // replaying the entries in value-date order gives the same answer whatever order they were imported in.
 import type { Entry } from './entries.js';
 import type { IsoDate } from './dates.js';
@@ -27,20 +30,36 @@ export interface AllocationState {
 interface Open {
   entry: Entry;
   left: Tiyn;
+  /** A credit's settlements, in the order made: what a correction of it re-opens, last first. */
+  settled?: Settlement[];
+}
+
+interface Settlement {
+  debit: Open;
+  amount: Tiyn;
+  record: Allocation | null;
 }
 
 const isCorrection = (e: Entry): boolean => e.corrects !== undefined && e.corrects !== null;
 
 /**
- * Within a day: penalties, other charges, corrections of charges, credits, corrections of credits;
+ * Within a day: penalties, other charges, corrections of charges, credits and their corrections;
  * then by id. A correction comes after what it corrects on the same day and cancels it before the
  * day's payments are spread.
  */
 function dayClass(e: Entry): number {
-  if (isCorrection(e)) return e.amount > 0 ? 2 : 4;
+  if (isCorrection(e)) return e.amount > 0 ? 2 : 3;
   if (e.amount < 0) return e.kind === 'penalty' ? 0 : 1;
   return 3;
 }
+
+/**
+ * Among a day's credits, a correction of a credit (the only corrections below zero) comes right
+ * after the credit it corrects (ordered by that credit's id, then after it): a payment taken back on
+ * its own value date is undone before the day's later credits are spread, so they settle what they
+ * would have settled had it never come.
+ */
+const creditRank = (e: Entry): number => (isCorrection(e) && e.amount < 0 ? e.corrects! : e.id);
 
 /**
  * Replay order: by value date; within a day charges before credits (a day's payment meets the day's
@@ -52,6 +71,13 @@ export function replayOrder(a: Entry, b: Entry): number {
   const ca = dayClass(a);
   const cb = dayClass(b);
   if (ca !== cb) return ca - cb;
+  const ra = creditRank(a);
+  const rb = creditRank(b);
+  if (ra !== rb) return ra - rb;
+  // the credit before its corrections, then the corrections by id
+  const sa = ra === a.id ? 0 : 1;
+  const sb = rb === b.id ? 0 : 1;
+  if (sa !== sb) return sa - sb;
   return a.id - b.id;
 }
 
@@ -70,7 +96,15 @@ export class Allocator {
   /** Every entry fed that can still be corrected, by id, with what is left open of it (0 once settled). */
   private readonly fed = new Map<number, Open>();
   private readonly waiting = new Map<number, Entry[]>();
-  readonly allocations: Allocation[] = [];
+  private made: Allocation[] = [];
+  /** How many times a correction of a credit re-opened charges it had settled (the penalty replay asks: domain/penalty.ts). */
+  reopened = 0;
+
+  /** Every allocation made and still standing (one re-opened in full is gone). */
+  get allocations(): Allocation[] {
+    if (this.made.some((a) => a.amount === 0)) this.made = this.made.filter((a) => a.amount > 0);
+    return this.made;
+  }
 
   /** `record`: keep every allocation made (off when only what is left matters). */
   constructor(private readonly record = true) {}
@@ -91,7 +125,12 @@ export class Allocator {
     }
   }
 
-  /** D-7: cancel what is still open of the corrected entry; the rest goes on as a plain entry of its sign. */
+  /**
+   * D-7: cancel what is still open of the corrected entry. A correction of a charge gives the rest
+   * on as a credit; a correction of a credit re-opens the rest of what that credit settled, last
+   * settled first, owed again from the correction's value date (and settled at once by any
+   * prepayment there is). Only what is left beyond both goes on as a plain entry of its sign.
+   */
   private correct(entry: Entry): Open {
     const target = this.fed.get(entry.corrects!)!;
     let rest = Math.abs(entry.amount);
@@ -101,10 +140,45 @@ export class Allocator {
       rest -= cancel;
       if (this.record) {
         const [creditId, debitId] = entry.amount > 0 ? [entry.id, target.entry.id] : [target.entry.id, entry.id];
-        this.allocations.push({ creditId, debitId, amount: cancel, asOf: entry.valueDate > target.entry.valueDate ? entry.valueDate : target.entry.valueDate });
+        this.made.push({ creditId, debitId, amount: cancel, asOf: entry.valueDate > target.entry.valueDate ? entry.valueDate : target.entry.valueDate });
       }
     }
+    if (rest > 0 && entry.amount < 0 && target.entry.amount > 0) rest = this.reopen(target, rest, entry.valueDate);
     return this.plain(entry, rest * Math.sign(entry.amount));
+  }
+
+  /** Takes back up to `amount` of what `credit` settled, last settled first; returns what it could not. */
+  private reopen(credit: Open, amount: Tiyn, date: IsoDate): Tiyn {
+    const settled = credit.settled ?? [];
+    const reopened: Open[] = [];
+    let rest = amount;
+    for (let i = settled.length - 1; i >= 0 && rest > 0; i--) {
+      const s = settled[i]!;
+      const back = Math.min(rest, s.amount);
+      if (back <= 0) continue;
+      s.amount -= back;
+      if (s.record) s.record.amount -= back;
+      s.debit.left += back;
+      rest -= back;
+      if (!reopened.includes(s.debit)) reopened.push(s.debit);
+    }
+    if (reopened.length === 0) return rest;
+    this.reopened++;
+    for (const debit of reopened) {
+      const queue = debit.entry.kind === 'penalty' ? this.penalties : this.principal;
+      if (queue.includes(debit)) continue;
+      const at = queue.findIndex((o) => replayOrder(debit.entry, o.entry) < 0);
+      queue.splice(at < 0 ? queue.length : at, 0, debit);
+    }
+    // what is owed again meets the prepayment there is, as a charge arriving that day would
+    for (let i = 0; i < this.credits.length; ) {
+      const other = this.credits[i]!;
+      this.drain(this.penalties, other, date);
+      this.drain(this.principal, other, date);
+      if (other.left === 0) this.credits.splice(i, 1);
+      else i++;
+    }
+    return rest;
   }
 
   private plain(entry: Entry, amount: Tiyn): Open {
@@ -119,7 +193,7 @@ export class Allocator {
       if (debit.left > 0) (entry.kind === 'penalty' ? this.penalties : this.principal).push(debit);
       return debit;
     }
-    const credit: Open = { entry, left: amount };
+    const credit: Open = { entry, left: amount, settled: [] };
     this.drain(this.penalties, credit, entry.valueDate);
     this.drain(this.principal, credit, entry.valueDate);
     if (credit.left > 0) this.credits.push(credit);
@@ -149,7 +223,9 @@ export class Allocator {
     if (amount <= 0) return;
     credit.left -= amount;
     debit.left -= amount;
-    if (this.record) this.allocations.push({ creditId: credit.entry.id, debitId: debit.entry.id, amount, asOf: date });
+    const record = this.record ? { creditId: credit.entry.id, debitId: debit.entry.id, amount, asOf: date } : null;
+    if (record) this.made.push(record);
+    credit.settled?.push({ debit, amount, record });
   }
 
   private drain(queue: Open[], credit: Open, date: IsoDate): void {

@@ -191,10 +191,20 @@ export function expectedPenalties(
     }
   };
   const caps = new Map(overdue.map((i) => [i.id, capOf(i, rulesOn)] as const));
-  // Unpaid principal never grows back: an allocation once made stays (allocation.ts), so an invoice
-  // found paid at the start of a day is done for good. Together with the cap this bounds the days
-  // replayed to the days some invoice is actually in arrears.
+  // Unpaid principal grows back only when a correction of a credit re-opens what the credit settled
+  // (allocation.ts: a payment moved away or reversed by the bank). So an invoice found paid at the
+  // start of a day is done until the allocator re-opens something. Together with the cap this bounds
+  // the days replayed to the days some invoice is actually in arrears.
   const done = new Set<number>();
+  let reopened = 0;
+  /** The first day a correction of a credit not fed yet can re-open a paid invoice (the day after its value date), or null. */
+  const nextReopening = (): IsoDate | null => {
+    for (let i = nextFact; i < facts.length; i++) {
+      const f = facts[i]!;
+      if (f.amount < 0 && f.corrects !== undefined && f.corrects !== null) return addDays(f.valueDate, 1);
+    }
+    return null;
+  };
   const daysUsed = new Map<number, number>();
   const usedBefore = (inv: PenaltyInvoice): number => {
     let used = daysUsed.get(inv.id);
@@ -213,15 +223,31 @@ export function expectedPenalties(
   const first = addDays(overdue[0]!.dueOn, 1);
   let day = resume && resume.from > first ? resume.from : first;
   while (day <= through) {
-    const open = overdue.filter((i) => i.dueOn < day && !done.has(i.id));
+    let open = overdue.filter((i) => i.dueOn < day && !done.has(i.id));
     if (open.length === 0) {
-      // nothing can accrue until the next invoice falls due
+      // nothing can accrue until the next invoice falls due, or a paid one is re-opened
       const next = overdue.find((i) => i.dueOn >= day && !done.has(i.id));
-      if (!next) break;
-      day = addDays(next.dueOn, 1);
+      const due = next === undefined ? null : addDays(next.dueOn, 1);
+      const again = nextReopening();
+      const first = due === null ? again : again === null || due < again ? due : again;
+      if (first === null) break;
+      if (first > day) {
+        day = first;
+        continue;
+      }
+    }
+    let fed = feedBefore(day);
+    if (allocator.reopened !== reopened) {
+      reopened = allocator.reopened;
+      done.clear();
+      open = overdue.filter((i) => i.dueOn < day);
+      fed++;
+    }
+    if (open.length === 0) {
+      day = addDays(day, 1);
       continue;
     }
-    if (feedBefore(day) > 0 || open.some((i) => !unpaid.has(i.id))) unpaid = unpaidByInvoice(allocator, open);
+    if (fed > 0 || open.some((i) => !unpaid.has(i.id))) unpaid = unpaidByInvoice(allocator, open);
     const { rate } = rulesOn(day);
     today.length = 0;
     for (const inv of open) {
@@ -283,7 +309,7 @@ export interface PenaltyRun {
 }
 
 /** An entry as the run rules read it. */
-export type RunEntry = Pick<Entry, 'id' | 'valueDate' | 'kind' | 'amount'>;
+export type RunEntry = Pick<Entry, 'id' | 'valueDate' | 'kind' | 'amount' | 'corrects'>;
 
 /** A fact posted since the run began: an entry after its mark, penalties apart (they follow from the facts). */
 export function factSince(e: Pick<RunEntry, 'id' | 'kind'>, run: PenaltyRun): boolean {
@@ -347,6 +373,8 @@ export function firstDayToRecomputeSql(a: string): string {
 export function quietSince(run: PenaltyRun, date: IsoDate, balance: Tiyn, entries: readonly RunEntry[], invoices: readonly RunInvoice[]): boolean {
   if (balance < 0) return false;
   if (entries.some((e) => e.kind !== 'penalty' && e.amount > 0 && (e.id > run.mark || e.valueDate > run.day))) return false;
+  // a credit taken back since (a payment moved away or reversed: allocation.ts) re-opens what it paid, of any period
+  if (entries.some((e) => factSince(e, run) && e.amount < 0 && e.corrects !== undefined && e.corrects !== null)) return false;
   const lastInvoiced = invoices.reduce<string | null>((max, i) => (max === null || i.period > max ? i.period : max), null);
   if (lastInvoiced !== null && entries.some((e) => factSince(e, run) && invoicePeriodOf(e) <= lastInvoiced)) return false;
   return !invoices.some((i) => i.dueOn < date && issuedSince(i, run));
@@ -359,5 +387,7 @@ export function quietSinceSql(a: string): string {
       AND (l.id > @runMark OR l.value_date > @runDay))
     AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.account = ${a}.account AND l.id > @runMark AND l.kind <> 'penalty'
       AND l.value_date <= (SELECT MAX(i.period) FROM invoices i WHERE i.account = ${a}.account) || '-31')
+    AND NOT EXISTS (SELECT 1 FROM ledger l JOIN ledger_links k ON k.entry_id = l.id WHERE l.account = ${a}.account AND l.id > @runMark
+      AND l.kind <> 'penalty' AND l.amount < 0)
     AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.account = ${a}.account AND i.due_on < @date AND i.ledger_through >= @runMark))`;
 }
