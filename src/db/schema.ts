@@ -312,7 +312,8 @@ export const payments = sqliteTable(
     valueDate: text('value_date').notNull(),
     amount: integer('amount').notNull(),
     account: text('account').references(() => accounts.account),
-    status: text('status', { enum: ['applied', 'suspense', 'reversal'] }).notNull(),
+    /** 'reversed': applied once, then reversed by the bank (a 'reversal' row names it in reverses_payment_id). */
+    status: text('status', { enum: ['applied', 'suspense', 'reversal', 'reversed'] }).notNull(),
     matchedBy: text('matched_by'),
     payerIin: text('payer_iin'),
     payerName: text('payer_name'),
@@ -329,12 +330,52 @@ export const payments = sqliteTable(
     statementAccount: text('statement_account'),
     importedAt: createdAt(),
     assignedAt: text('assigned_at'),
+    /** A bank reversal (status 'reversal'): the payment it reverses once linked (docs/payments.md, «Undoing a mistake»); null otherwise. */
+    reversesPaymentId: integer('reverses_payment_id'),
   },
   (t) => [
     uniqueIndex('payments_identity').on(t.identity),
     index('payments_status').on(t.status),
     // the same money through two formats (domain/statement.ts, sameMoney): account, value date, amount, document number
     index('payments_same_money').on(t.statementAccount, t.valueDate, t.amount, t.bankRef).where(sql`${t.statementAccount} IS NOT NULL`),
+    // one reversal per payment
+    uniqueIndex('payments_reverses').on(t.reversesPaymentId),
+  ],
+);
+
+/**
+ * A payment taken off the account it was on (docs/payments.md, «Undoing a mistake»): moved to another
+ * account, returned to suspense, or reversed by the bank. The history behind `payments.account` and
+ * `status`; `esep verify` checks the ledger against it.
+ */
+export const paymentMoves = sqliteTable(
+  'payment_moves',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    paymentId: integer('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    /** The n-th move of the payment, from 1: its ledger keys carry it (domain/keys.ts). */
+    n: integer('n').notNull(),
+    fromAccount: text('from_account')
+      .notNull()
+      .references(() => accounts.account),
+    /** The account it went to; null: to suspense (unassign) or back to the bank (reverse). */
+    toAccount: text('to_account').references(() => accounts.account),
+    by: text('by', { enum: ['move', 'unassign', 'reverse'] }).notNull(),
+    /** The value date of the entry that took it off from_account: the payment's own (move, unassign), the reversal's (reverse). */
+    valueDate: text('value_date').notNull(),
+    /** The command's --date: the day of the restorations, suspensions and today's decision that followed. */
+    onDate: text('on_date').notNull(),
+    /** The bank reversal row behind a 'reverse'. */
+    reversalId: integer('reversal_id').references(() => payments.id),
+    runId: integer('run_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('payment_moves_payment_n').on(t.paymentId, t.n),
+    check('payment_moves_to', sql`(${t.by} = 'move') = (${t.toAccount} IS NOT NULL)`),
+    check('payment_moves_reversal', sql`(${t.by} = 'reverse') = (${t.reversalId} IS NOT NULL)`),
   ],
 );
 
