@@ -10,7 +10,7 @@ import { operatorFromConfig, type Config } from './config.js';
 
 const FIELDS: (keyof OperatorRow)[] = [
   'name', 'bin', 'iban', 'bank', 'bic', 'kbe', 'knp', 'address', 'phone', 'site', 'email',
-  'invoicePrefix', 'penaltyRate', 'penaltyCapDays', 'graceDays', 'vatRates', 'vatOnPenalties', 'paymentChannels',
+  'invoicePrefix', 'penaltyRate', 'penaltyCapDays', 'graceDays', 'vatRates', 'vatOnPenalties', 'paymentChannels', 'accounts',
 ];
 
 /** The fields in which two operator rows differ. */

@@ -28,10 +28,13 @@ export interface OperatorRow {
   vatOnPenalties: number;
   /** How to pay (bank transfer, Kaspi, terminals): JSON array of texts (paymentChannelsJson). */
   paymentChannels: string;
+  /** The operator's bank accounts, the IBANs its statements may be of: JSON array (accountsJson); `[]`: the iban alone. */
+  accounts: string;
 }
 
 /** An operator to save: the VAT and payment settings may be left out (their defaults). */
-export type OperatorInput = Omit<OperatorRow, 'vatRates' | 'vatOnPenalties' | 'paymentChannels'> & Partial<Pick<OperatorRow, 'vatRates' | 'vatOnPenalties' | 'paymentChannels'>>;
+export type OperatorInput = Omit<OperatorRow, 'vatRates' | 'vatOnPenalties' | 'paymentChannels' | 'accounts'> &
+  Partial<Pick<OperatorRow, 'vatRates' | 'vatOnPenalties' | 'paymentChannels' | 'accounts'>>;
 
 /** The stored form of rate versions: sorted by date, `{"from","rate"}`; the same versions give the same text. */
 export function vatRatesJson(versions: readonly VatRateVersion[]): string {
@@ -49,6 +52,16 @@ export function paymentChannelsJson(channels: readonly string[]): string {
   return JSON.stringify(channels);
 }
 
+/** The stored form of the operator's accounts: the iban first, then the others in the file's order, each once. */
+export function accountsJson(iban: string, accounts: readonly string[]): string {
+  return JSON.stringify([...new Set([iban, ...accounts])]);
+}
+
+/** The operator's accounts (IBANs), its iban always among them. */
+export function accountsOf(op: Pick<OperatorRow, 'iban' | 'accounts'>): string[] {
+  return [...new Set([op.iban, ...(JSON.parse(op.accounts) as string[])])];
+}
+
 /** The payment channels of the operator, as texts. */
 export function paymentChannelsOf(op: Pick<OperatorRow, 'paymentChannels'>): string[] {
   return JSON.parse(op.paymentChannels) as string[];
@@ -59,7 +72,7 @@ export function getOperator(db: Db): OperatorRow | undefined {
     .prepare(
       `SELECT name, bin, iban, bank, bic, kbe, knp, address, phone, site, email, invoice_prefix AS invoicePrefix,
          penalty_rate AS penaltyRate, penalty_cap_days AS penaltyCapDays, grace_days AS graceDays, vat_rates AS vatRates,
-         vat_on_penalties AS vatOnPenalties, payment_channels AS paymentChannels FROM operator WHERE id = 1`,
+         vat_on_penalties AS vatOnPenalties, payment_channels AS paymentChannels, accounts FROM operator WHERE id = 1`,
     )
     .get() as OperatorRow | undefined;
 }
@@ -70,19 +83,20 @@ export function saveOperator(db: Db, input: OperatorInput): void {
     vatRates: input.vatRates ?? DEFAULT_VAT_RATES_JSON,
     vatOnPenalties: input.vatOnPenalties ?? 0,
     paymentChannels: input.paymentChannels ?? '[]',
+    accounts: input.accounts ?? accountsJson(input.iban, []),
   };
   db.sqlite
     .prepare(
       `INSERT INTO operator (id, name, bin, iban, bank, bic, kbe, knp, address, phone, site, email, invoice_prefix,
-         penalty_rate, penalty_cap_days, grace_days, vat_rates, vat_on_penalties, payment_channels)
+         penalty_rate, penalty_cap_days, grace_days, vat_rates, vat_on_penalties, payment_channels, accounts)
        VALUES (1, @name, @bin, @iban, @bank, @bic, @kbe, @knp, @address, @phone, @site, @email, @invoicePrefix,
-         @penaltyRate, @penaltyCapDays, @graceDays, @vatRates, @vatOnPenalties, @paymentChannels)
+         @penaltyRate, @penaltyCapDays, @graceDays, @vatRates, @vatOnPenalties, @paymentChannels, @accounts)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, bin = excluded.bin, iban = excluded.iban, bank = excluded.bank,
          bic = excluded.bic, kbe = excluded.kbe, knp = excluded.knp, address = excluded.address, phone = excluded.phone,
          site = excluded.site, email = excluded.email, invoice_prefix = excluded.invoice_prefix,
          penalty_rate = excluded.penalty_rate, penalty_cap_days = excluded.penalty_cap_days, grace_days = excluded.grace_days,
          vat_rates = excluded.vat_rates, vat_on_penalties = excluded.vat_on_penalties, payment_channels = excluded.payment_channels,
-         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+         accounts = excluded.accounts, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
     )
     .run(op);
   recordPenaltyRules(db, op.penaltyRate, op.penaltyCapDays);

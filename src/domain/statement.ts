@@ -217,20 +217,12 @@ export function totalsProblems(t: StatementTotals, labels: TotalsLabels = PLAIN_
       const outWord = t.statedOut === null ? `money out read ${tenge(outgoing)}` : `${labels.out} ${tenge(outgoing)}`;
       out.push({
         total: 'closing',
-        message: `${t.section}: ${labels.opening} ${tenge(t.opening)} + ${inWord} − ${outWord} = ${tenge(expected)}, the statement's ${labels.closing} ${tenge(t.closing)}: ${tenge(expected - t.closing)} apart`,
+        message: `${t.section}: ${labels.opening} ${tenge(t.opening)} + ${inWord} − ${outWord} = ${tenge(expected)}, the statement's ${labels.closing} ${tenge(t.closing)}: ${tenge(Math.abs(expected - t.closing))} apart`,
       });
     }
   }
   return out;
 }
-
-/** Adds a movement to a sum of tiyn, refusing a sum no longer held exactly. */
-export function addTiyn(sum: Tiyn, amount: Tiyn): Tiyn {
-  const total = sum + amount;
-  if (!Number.isSafeInteger(total)) throw new MoneyError(`a sum of more than ${Number.MAX_SAFE_INTEGER} tiyn cannot be held exactly`);
-  return total;
-}
-
 
 /**
  * The same money through two formats (SPEC section 5: the 1C export and the xlsx of the same account

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { inTransaction, type Db } from '../db/connection.js';
 import { journalRun, nowIso } from '../db/journal.js';
-import { getOperator, paymentChannelsJson, saveOperator, vatRatesJson, type OperatorRow } from '../db/operator.js';
+import { accountsJson, getOperator, paymentChannelsJson, saveOperator, vatRatesJson, type OperatorRow } from '../db/operator.js';
 import { isIsoDate } from '../domain/dates.js';
 import { DEFAULT_VAT_RATES, isVatRate, NOT_A_VAT_PAYER } from '../domain/vat.js';
 import { InputError } from '../domain/errors.js';
@@ -56,6 +56,8 @@ export const operatorSchema = z
     vat_on_penalties: z.boolean().default(false),
     // how to pay, as printed on invoices and notices: one text per channel (bank transfer, Kaspi, terminals)
     payment_channels: z.array(z.string().trim().min(1, 'a text')).max(8).default([]),
+    // the bank accounts whose statements are the operator's (docs/payments.md); the iban is always one of them
+    accounts: z.array(z.string().transform(normaliseIban).superRefine(checked(validationErrorIban))).max(20).default([]),
   })
   .strict();
 
@@ -90,6 +92,7 @@ export function operatorRow(o: z.output<typeof operatorSchema>): OperatorRow {
     vatRates: vatRatesJson(o.vat_rates === null ? NOT_A_VAT_PAYER : o.vat_rates.map((v) => ({ effectiveFrom: v.from, rate: v.rate }))),
     vatOnPenalties: o.vat_on_penalties ? 1 : 0,
     paymentChannels: paymentChannelsJson(o.payment_channels),
+    accounts: accountsJson(o.iban, o.accounts),
   };
 }
 

@@ -9,7 +9,7 @@ import type { Db } from '../db/connection.js';
 import type { Counts } from '../db/journal.js';
 import { postEntries } from '../db/ledger.js';
 import { paymentKey } from '../domain/keys.js';
-import { getOperator } from '../db/operator.js';
+import { accountsOf, getOperator } from '../db/operator.js';
 import {
   accountLookup,
   findPayment,
@@ -27,7 +27,7 @@ import { outsideWindow, windowAround, type IsoDate } from '../domain/dates.js';
 import { InputError, type InputProblem } from '../domain/errors.js';
 import { matchPayment } from '../domain/matching.js';
 import { formatTenge, sumTiyn, type Tiyn } from '../domain/money.js';
-import { factsDiffer, identityBase, identityOf, type StatementRow, type TransactionFacts } from '../domain/statement.js';
+import { factsDiffer, identityBase, identityOf, type StatementRow, type StatementTotals, type TransactionFacts } from '../domain/statement.js';
 import { openStatement, type Statement } from '../io/statements/index.js';
 import { restoreAfterPayment } from './debit.js';
 import { requireAccount } from './account-view.js';
@@ -56,6 +56,8 @@ export interface PaymentImportOptions {
   valueDateDaysBack?: number | undefined;
   /** The largest row accepted, in tiyn (configuration payments.max_amount); unset: DEFAULT_MAX_AMOUNT. */
   maxAmount?: Tiyn | undefined;
+  /** Import a statement of an account that is not one of the operator's (--any-account). */
+  anyAccount?: boolean | undefined;
   dryRun?: boolean;
   progress?: Progress;
 }
@@ -88,11 +90,11 @@ export interface PaymentImportSummary {
 
 function operatorAccount(db: Db) {
   const op = getOperator(db);
-  return { iban: op?.iban ?? null, bin: op?.bin ?? null };
+  return { iban: op?.iban ?? null, bin: op?.bin ?? null, accounts: op ? accountsOf(op) : [] };
 }
 
 export async function importPayments(db: Db, options: PaymentImportOptions): Promise<PaymentImportSummary> {
-  const statement = await openStatement(options.file, { format: options.format, operator: operatorAccount(db) });
+  const statement = await openStatement(options.file, { format: options.format, operator: operatorAccount(db), anyAccount: options.anyAccount });
   const limits = { today: options.date, daysBack: options.valueDateDaysBack, maxAmount: options.maxAmount ?? DEFAULT_MAX_AMOUNT };
   // The whole file is checked before the job takes its lock and journal row: a refused file
   // changes nothing, not even the journal.
@@ -172,7 +174,7 @@ async function validate(
   statement: Statement,
   scratch: StatementScratch,
   limits: { today: IsoDate; daysBack: number | undefined; maxAmount: Tiyn },
-): Promise<{ rows: number; ignored: number }> {
+): Promise<{ rows: number; ignored: number; totals: StatementTotals[] }> {
   const { today, daysBack, maxAmount } = limits;
   // Sums in tiyn must stay exact integers (2^53) wherever they are added up: the file's total is
   // checked here, before anything is written (the per-row cap keeps it far below in practice).
@@ -186,6 +188,8 @@ async function validate(
   };
   let rows = 0;
   let ignored = 0;
+  // what each section of the statement states of itself (the readers have checked the rows against it)
+  const totals: StatementTotals[] = [];
   let pending: StatementRow[] = [];
   const flush = () => {
     const list = pending;
@@ -231,6 +235,7 @@ async function validate(
   for await (const item of statement.items()) {
     if (item.type === 'problem') problem(item.problem);
     else if (item.type === 'ignored') ignored++;
+    else if (item.type === 'totals') totals.push(item.totals);
     else {
       rows++;
       const tooLong = textTooLong(item.row);
@@ -277,7 +282,7 @@ async function validate(
     }
     throw new InputError(problems);
   }
-  return { rows, ignored };
+  return { rows, ignored, totals };
 }
 
 /** What must agree when a bank reference is met twice; a new row always records its account column ('' when empty). */

@@ -11,7 +11,7 @@ async function* rowsOf(rows: CellRow[]): AsyncGenerator<CellRow> {
 
 async function itemsOf(rows: CellRow[]): Promise<StatementItem[]> {
   const out: StatementItem[] = [];
-  for await (const item of tabularItems(rowsOf(rows), loadProfiles().get('generic')!, { name: 'f.xlsx', operator: { iban: null, bin: null } })) out.push(item);
+  for await (const item of tabularItems(rowsOf(rows), loadProfiles().get('generic')!, { name: 'f.xlsx', operator: { iban: null, bin: null, accounts: [] } })) out.push(item);
   return out;
 }
 

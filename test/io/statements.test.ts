@@ -10,7 +10,8 @@ import { tempDir, writeText } from '../helpers/tmp.js';
 import { statement } from '../jobs/payments-world.js';
 
 const dir = tempDir();
-const operator = { iban: 'KZ12601A861000123456', bin: '190540012345' };
+// the demo operator (fixtures/demo/operator.json): its Halyk, Kaspi and BCC accounts
+const operator = { iban: 'KZ12601A861000123456', bin: '190540012345', accounts: ['KZ12601A861000123456', 'KZ18722S000012345678', 'KZ218560000012345678'] };
 
 async function items(file: string, format?: string): Promise<StatementItem[]> {
   const s = await openStatement(file, { operator, format });
@@ -39,7 +40,8 @@ describe('containers and encodings', () => {
     expect(await openStatement(statement('generic-1251.csv'), { operator })).toMatchObject({ format: 'generic', encoding: 'windows-1251' });
     const bom = writeText(dir, 'bom.csv', 'bank_ref,value_date,amount,account,payer_iin,payer_name,purpose\nB-1,2026-11-16,"2 500,50",1001,,Әбенов Қанат,Төлем\n', 'utf-8-bom');
     expect(await openStatement(bom, { operator })).toMatchObject({ format: 'generic', encoding: 'utf-8 (BOM)' });
-    expect(await items(bom)).toMatchObject([{ type: 'row', row: { bankRef: 'B-1', amount: 250_050, payerName: 'Әбенов Қанат' } }]);
+    // the generic CSV states no totals (no totals item) and is of no account
+    expect(await items(bom)).toMatchObject([{ type: 'row', row: { bankRef: 'B-1', amount: 250_050, payerName: 'Әбенов Қанат', statementAccount: null } }]);
   });
 
   it('reads a Halyk statement saved as CSV (Windows-1251, semicolons) by the same profile', async () => {
@@ -56,8 +58,10 @@ describe('containers and encodings', () => {
     const file = writeText(dir, 'halyk.csv', text, 'windows-1251');
     expect((await openStatement(file, { operator })).format).toBe('halyk');
     const got = await items(file);
-    expect(got.map((i) => i.type)).toEqual(['ignored', 'row', 'ignored', 'ignored']);
-    expect(got[1]).toMatchObject({ type: 'row', row: { line: 6, valueDate: '2026-11-20', amount: 500_000, payerIin: '900101300007', purpose: 'Оплата л/с 1001' } });
+    expect(got.map((i) => i.type)).toEqual(['ignored', 'row', 'ignored', 'ignored', 'totals']);
+    expect(got[1]).toMatchObject({ type: 'row', row: { line: 6, valueDate: '2026-11-20', amount: 500_000, payerIin: '900101300007', purpose: 'Оплата л/с 1001', statementAccount: operator.iban } });
+    // «Входящий остаток» 100 000, «Итого» debit 1 000 and credit 5 000: the rows read are the 5 000 in and the 1 000 out
+    expect(got[4]).toMatchObject({ type: 'totals', totals: { account: operator.iban, opening: 10_000_000, statedIn: 500_000, statedOut: 100_000, closing: null, readIn: 500_000, readOut: 100_000 } });
   });
 
   it('refuses an xlsx of no known bank, and a kaspi file named as halyk', async () => {

@@ -228,7 +228,8 @@ describe('bank exports and 1C', () => {
   it('reads the Kaspi xlsx with its two-row merged header; money in is what the operator receives', async () => {
     const s = await importPayments(db, { file: statement('kaspi-2026-11-21.xlsx'), date: '2026-11-21' });
     // in: 3 000 (1002, "л/с 1002") + 12 000 (1004, "ЛС-1004") = 15 000; reversal −3 000; out: 45 000 to a supplier
-    expect(s).toMatchObject({ format: 'kaspi', rows: 3, applied: 2, appliedAmount: 1_500_000, reversals: 1, reversalAmount: -300_000, ignored: 3 });
+    // ignored: the 45 000 out, «Итого поступлений», «Итого списаний», «Исходящий остаток:» (the metadata rows are not counted)
+    expect(s).toMatchObject({ format: 'kaspi', rows: 3, applied: 2, appliedAmount: 1_500_000, reversals: 1, reversalAmount: -300_000, ignored: 4 });
     expect(paymentSum('1004')).toBe(1_200_000);
     expect(paymentSum('1002')).toBe(300_000);
   });
@@ -254,7 +255,8 @@ describe('bank exports and 1C', () => {
       'НазначениеПлатежа=л/с 1001',
       'КонецДокумента',
     ];
-    const file = (docs: string[][], end = true) => ['1CClientBankExchange', 'ВерсияФормата=1.03', 'Кодировка=Windows', ...docs.flat(), ...(end ? ['КонецФайла'] : [])].join('\r\n');
+    const file = (docs: string[][], end = true) =>
+      ['1CClientBankExchange', 'ВерсияФормата=1.03', 'Кодировка=Windows', 'РасчСчет=KZ12601A861000123456', ...docs.flat(), ...(end ? ['КонецФайла'] : [])].join('\r\n');
     const twice = writeText(dir, 'twice.txt', file([doc('1000.00'), doc('1000.00')]), 'windows-1251');
     // two payments of 1 000 from the same payer with the same number on the same day: 2 000
     expect(await importPayments(db, { file: twice, date: '2026-11-22' })).toMatchObject({ rows: 2, applied: 2, appliedAmount: 200_000 });
@@ -264,7 +266,7 @@ describe('bank exports and 1C', () => {
 
     const broken = writeText(dir, 'broken.txt', file([doc('1 0 0'), doc('500.00').slice(0, -1)], false), 'windows-1251');
     const problems = await refused(importPayments(db, { file: broken, date: '2026-11-22' }));
-    expect(problems).toEqual([expect.stringMatching(/:7:Сумма: not an amount in tenge: "1 0 0"/), expect.stringMatching(/:13:: the document has no КонецДокумента: the file is cut short/)]);
+    expect(problems).toEqual([expect.stringMatching(/:8:Сумма: not an amount in tenge: "1 0 0"/), expect.stringMatching(/:14:: the document has no КонецДокумента: the file is cut short/)]);
   });
 });
 

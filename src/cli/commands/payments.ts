@@ -149,16 +149,26 @@ export function registerPayments(program: Command): void {
     .option('--format <format>', `one of ${statementFormats().join(', ')} (default: detected)`)
     .option('--date <date>', 'today: no value date may be later; restorations happen as of this day')
     .option('--dry-run', 'check and count everything, write nothing')
+    .option('--any-account', "import a statement of an account that is not one of the operator's (the operator file's accounts)")
     .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
     .description('import a bank statement: match each payment to an account or to suspense (a bad file is refused whole)')
-    .action(async (file: string, options: { format?: string; date?: string; dryRun?: boolean; allowFuture?: boolean }, cmd: Command) => {
+    .action(async (file: string, options: { format?: string; date?: string; dryRun?: boolean; anyAccount?: boolean; allowFuture?: boolean }, cmd: Command) => {
       const date = jobDate(options.date, options);
       await withDb(cmd, async (db) => {
         const config = configOf(cmd);
         const valueDateDaysBack = config.imports.value_date_days_back;
         // payments.max_amount is whole tenge
         const maxAmount = parseTenge(String(config.payments.max_amount));
-        const summary = await importPayments(db, { file, format: options.format, date, valueDateDaysBack, maxAmount, dryRun: options.dryRun ?? false, progress: terminalProgress() });
+        const summary = await importPayments(db, {
+          file,
+          format: options.format,
+          date,
+          valueDateDaysBack,
+          maxAmount,
+          anyAccount: options.anyAccount ?? false,
+          dryRun: options.dryRun ?? false,
+          progress: terminalProgress(),
+        });
         if (globals(cmd).json) printJson(summaryJson(summary));
         else print(summaryText(summary));
       });

@@ -63,6 +63,8 @@ async function firstRows(rows: AsyncIterable<CellRow>, n: number): Promise<CellR
 export interface OpenOptions {
   format?: string | undefined;
   operator: OperatorAccount;
+  /** Import a statement of an account that is not one of the operator's (--any-account). */
+  anyAccount?: boolean | undefined;
 }
 
 export async function openStatement(file: string, options: OpenOptions): Promise<Statement> {
@@ -101,7 +103,7 @@ export async function openStatement(file: string, options: OpenOptions): Promise
       container: 'xlsx',
       encoding: null,
       identity: chosen.identity,
-      items: () => tabularItems(rowsFromXlsx(file, name), chosen, { name, operator: options.operator }),
+      items: () => tabularItems(rowsFromXlsx(file, name), chosen, { name, operator: options.operator, anyAccount: options.anyAccount, container: 'the sheet' }),
     };
   }
 
@@ -118,7 +120,7 @@ export async function openStatement(file: string, options: OpenOptions): Promise
       container: '1c',
       encoding: onecEncoding === 'utf-8' && bom ? 'utf-8 (BOM)' : onecEncoding,
       identity: 'hash',
-      items: () => onecItems(file, name, onecEncoding, options.operator),
+      items: () => onecItems(file, name, onecEncoding, options.operator, options.anyAccount === true),
     };
   }
 
@@ -140,7 +142,7 @@ export async function openStatement(file: string, options: OpenOptions): Promise
     container: 'csv',
     encoding: encoding === 'utf-8' && bom ? 'utf-8 (BOM)' : encoding,
     identity: chosen.identity,
-    items: () => tabularItems(rowsFromCsv(file, name, encoding, delimiter), chosen, { name, operator: options.operator }),
+    items: () => tabularItems(rowsFromCsv(file, name, encoding, delimiter), chosen, { name, operator: options.operator, anyAccount: options.anyAccount, container: 'the file' }),
   };
 }
 

@@ -65,6 +65,30 @@ const profileSchema = z
     strictColumns: z.boolean().optional(),
     /** Rows whose first non-empty cell matches one of these are totals and balances: skipped. */
     skipRows: z.array(regex),
+    /**
+     * `metadata`: the statement names the account it is of in the rows above the header (an IBAN),
+     * which must be one of the operator's accounts; `none`: the operator's own format, no account.
+     */
+    ownAccount: z.enum(['metadata', 'none']).default('none'),
+    /**
+     * The statement's own totals, by the first non-empty cell of a row (normalised, as header
+     * labels): opening and closing balances (above the header or below the rows), money in and out
+     * each on its own row, or one turnover row with the debit and the credit column. The amount of
+     * a balance, in or out row is its first cell after the label that reads as an amount. Checked
+     * before `skipRows`; the rows are counted as ignored.
+     */
+    totals: z
+      .object({
+        opening: z.array(regex).default([]),
+        closing: z.array(regex).default([]),
+        in: z.array(regex).default([]),
+        out: z.array(regex).default([]),
+        turnover: z.array(regex).default([]),
+        /** A metadata row with the statement's period: its first and last DD.MM.YYYY. */
+        period: z.array(regex).default([]),
+      })
+      .strict()
+      .optional(),
   })
   .superRefine((p, ctx) => {
     for (const f of p.required) {
@@ -74,6 +98,9 @@ const profileSchema = z
     if (!p.required.includes(amountField)) ctx.addIssue({ code: 'custom', message: `incoming "${p.incoming}" needs ${amountField} required` });
     if (p.incoming === 'recipient' && !p.required.includes('recipient_account')) {
       ctx.addIssue({ code: 'custom', message: 'incoming "recipient" needs recipient_account required' });
+    }
+    if (p.totals && p.totals.turnover.length > 0 && !(p.required.includes('credit') && p.required.includes('debit'))) {
+      ctx.addIssue({ code: 'custom', message: 'totals.turnover needs the credit and debit columns required' });
     }
     if (p.identity === 'bank_ref' && !p.required.includes('bank_ref')) {
       ctx.addIssue({ code: 'custom', message: 'identity "bank_ref" needs bank_ref required' });
