@@ -5,7 +5,7 @@ import { accountsOfIin } from './accounts.js';
 import type { AccountLookup, MatchedBy, SuspenseReason } from '../domain/matching.js';
 import type { IsoDate } from '../domain/dates.js';
 import type { Tiyn } from '../domain/money.js';
-import type { TransactionFacts } from '../domain/statement.js';
+import type { SameMoney, TransactionFacts } from '../domain/statement.js';
 
 export type PaymentStatus = 'applied' | 'suspense' | 'reversal';
 
@@ -30,6 +30,8 @@ export interface PaymentRow {
   accountHint: string | null;
   /** The accounts the suspense reason is about. */
   reasonAccounts: string[];
+  /** The operator's account the statement is of (normalised IBAN); null when the file does not say (the generic CSV, imports before migration 0017). */
+  statementAccount: string | null;
   importedAt: string;
   assignedAt: string | null;
 }
@@ -53,7 +55,8 @@ function stmt(db: Db, sql: string): Database.Statement {
 
 const COLUMNS = `id, identity, format, bank_ref AS bankRef, value_date AS valueDate, amount, account, status,
   matched_by AS matchedBy, payer_iin AS payerIin, payer_name AS payerName, purpose, file, line,
-  suspense_reason AS suspenseReason, account_hint AS accountHint, reason_accounts AS reasonAccounts, created_at AS importedAt, assigned_at AS assignedAt`;
+  suspense_reason AS suspenseReason, account_hint AS accountHint, reason_accounts AS reasonAccounts, statement_account AS statementAccount,
+  created_at AS importedAt, assigned_at AS assignedAt`;
 
 export type NewPayment = Omit<PaymentRow, 'id' | 'importedAt' | 'assignedAt'>;
 
@@ -75,8 +78,8 @@ function fromStored(row: StoredPayment | undefined): PaymentRow | undefined {
 export function insertPayment(db: Db, p: NewPayment): number | null {
   const result = stmt(
     db,
-    `INSERT INTO payments (identity, format, bank_ref, value_date, amount, account, status, matched_by, payer_iin, payer_name, purpose, file, line, suspense_reason, account_hint, reason_accounts)
-       SELECT @identity, @format, @bankRef, @valueDate, @amount, @account, @status, @matchedBy, @payerIin, @payerName, @purpose, @file, @line, @suspenseReason, @accountHint, @reasonAccounts
+    `INSERT INTO payments (identity, format, bank_ref, value_date, amount, account, status, matched_by, payer_iin, payer_name, purpose, file, line, suspense_reason, account_hint, reason_accounts, statement_account)
+       SELECT @identity, @format, @bankRef, @valueDate, @amount, @account, @status, @matchedBy, @payerIin, @payerName, @purpose, @file, @line, @suspenseReason, @accountHint, @reasonAccounts, @statementAccount
         WHERE NOT EXISTS (SELECT 1 FROM payments WHERE identity = @identity)
        ON CONFLICT (identity) DO NOTHING`,
   ).run({ ...p, reasonAccounts: p.reasonAccounts.length === 0 ? null : JSON.stringify(p.reasonAccounts) });
@@ -89,6 +92,20 @@ export function findPayment(db: Db, id: number): PaymentRow | undefined {
 
 export function paymentByIdentity(db: Db, identity: string): PaymentRow | undefined {
   return fromStored(stmt(db, `SELECT ${COLUMNS} FROM payments WHERE identity = ?`).get(identity) as StoredPayment | undefined);
+}
+
+/**
+ * The n-th (from 1) payment of another format that is the same money (domain/statement.ts,
+ * sameMoneyOf): the same operator's account, value date, amount and document number. Two equal
+ * rows of one file are two transactions, so the n-th such row of a file is the n-th known one.
+ */
+export function sameMoneyElsewhere(db: Db, money: SameMoney, format: string, n: number): { id: number; file: string | null; format: string } | undefined {
+  return stmt(
+    db,
+    `SELECT id, file, format FROM payments
+      WHERE statement_account = @statementAccount AND value_date = @valueDate AND amount = @amount AND bank_ref = @bankRef AND format <> @format
+      ORDER BY id LIMIT 1 OFFSET @skip`,
+  ).get({ ...money, format, skip: n - 1 }) as { id: number; file: string | null; format: string } | undefined;
 }
 
 export function paymentsWithStatus(db: Db, status: PaymentStatus): PaymentRow[] {
@@ -140,15 +157,27 @@ export class StatementScratch {
   private readonly bumpBase;
   private readonly insertRow;
   private readonly rowIdentity;
+  private readonly bumpMoney;
+  private readonly setKnown;
+  private readonly knownFileAt;
 
   constructor(private readonly db: Db) {
     db.sqlite.exec(`
       DROP TABLE IF EXISTS temp.statement_bases;
       DROP TABLE IF EXISTS temp.statement_rows;
+      DROP TABLE IF EXISTS temp.statement_money;
       CREATE TEMP TABLE statement_bases (base TEXT PRIMARY KEY, line INTEGER NOT NULL, n INTEGER NOT NULL,
         value_date TEXT NOT NULL, amount INTEGER NOT NULL, account TEXT, payer_iin TEXT, payer_name TEXT);
-      CREATE TEMP TABLE statement_rows (line INTEGER PRIMARY KEY, identity TEXT);
+      CREATE TEMP TABLE statement_rows (line INTEGER PRIMARY KEY, identity TEXT, known_file TEXT);
+      CREATE TEMP TABLE statement_money (statement_account TEXT NOT NULL, value_date TEXT NOT NULL, amount INTEGER NOT NULL,
+        bank_ref TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (statement_account, value_date, amount, bank_ref));
     `);
+    this.bumpMoney = db.sqlite.prepare(
+      `INSERT INTO temp.statement_money (statement_account, value_date, amount, bank_ref, n) VALUES (@statementAccount, @valueDate, @amount, @bankRef, 1)
+         ON CONFLICT DO UPDATE SET n = n + 1 RETURNING n`,
+    ).pluck();
+    this.setKnown = db.sqlite.prepare('UPDATE temp.statement_rows SET identity = NULL, known_file = ? WHERE line = ?');
+    this.knownFileAt = db.sqlite.prepare('SELECT known_file FROM temp.statement_rows WHERE line = ?').pluck();
     this.findBase = db.sqlite.prepare(
       'SELECT line, n, value_date AS valueDate, amount, account, payer_iin AS payerIin, payer_name AS payerName FROM temp.statement_bases WHERE base = ?',
     );
@@ -172,6 +201,21 @@ export class StatementScratch {
     this.insertRow.run(line, identity);
   }
 
+  /** How many rows of the file so far (this one included) are this same money. */
+  sameMoneyCount(money: SameMoney): number {
+    return this.bumpMoney.get(money) as number;
+  }
+
+  /** The row on this line is money already imported from another statement (`file`): nothing to add. */
+  knownFrom(line: number, file: string): void {
+    this.setKnown.run(file, line);
+  }
+
+  /** The file the row on this line was already imported from, when the validating pass found it there. */
+  knownFileOf(line: number): string | null {
+    return (this.knownFileAt.get(line) as string | null | undefined) ?? null;
+  }
+
   /** The identity the validating pass gave the row on this line; null for a repeat; undefined if never seen. */
   identityAt(line: number): string | null | undefined {
     return this.rowIdentity.get(line) as string | null | undefined;
@@ -183,6 +227,6 @@ export class StatementScratch {
   }
 
   drop(): void {
-    this.db.sqlite.exec('DROP TABLE IF EXISTS temp.statement_bases; DROP TABLE IF EXISTS temp.statement_rows;');
+    this.db.sqlite.exec('DROP TABLE IF EXISTS temp.statement_bases; DROP TABLE IF EXISTS temp.statement_rows; DROP TABLE IF EXISTS temp.statement_money;');
   }
 }

@@ -19,15 +19,17 @@ import {
   paymentsBetween,
   paymentsStamp,
   paymentsWithStatus,
+  sameMoneyElsewhere,
   StatementScratch,
   type PaymentRow,
 } from '../db/payments.js';
 import { nowIso } from '../db/journal.js';
+import { recordSections } from '../db/statement-sections.js';
 import { outsideWindow, windowAround, type IsoDate } from '../domain/dates.js';
 import { InputError, type InputProblem } from '../domain/errors.js';
 import { matchPayment } from '../domain/matching.js';
 import { formatTenge, sumTiyn, type Tiyn } from '../domain/money.js';
-import { factsDiffer, identityBase, identityOf, type StatementRow, type StatementTotals, type TransactionFacts } from '../domain/statement.js';
+import { factsDiffer, identityBase, identityOf, sameMoneyOf, type StatementRow, type StatementTotals, type TransactionFacts } from '../domain/statement.js';
 import { openStatement, type Statement } from '../io/statements/index.js';
 import { restoreAfterPayment } from './debit.js';
 import { requireAccount } from './account-view.js';
@@ -83,6 +85,16 @@ export interface PaymentImportSummary {
   /** Rows whose transaction was imported before (or is repeated in the file): nothing added. */
   duplicates: number;
   duplicateAmount: Tiyn;
+  /** Those rows by the file they were imported from (this file's name for a line repeated in it). */
+  knownFrom: { file: string; rows: number; amount: Tiyn }[];
+  /** Rows of money in (positive), new or already known: what the bank's «поступило» counts. */
+  moneyIn: number;
+  moneyInAmount: Tiyn;
+  /** Rows of the bank's reversals (negative), new or already known: never netted into money in. */
+  reversalRows: number;
+  reversalRowsAmount: Tiyn;
+  /** What the statement states of itself, section by section, beside the rows read ([]: it states nothing, as the generic CSV). */
+  statementTotals: StatementTotals[];
   /** Rows that are not money in: money out, totals and balances, the operator's own transfers. */
   ignored: number;
   restored: number;
@@ -99,6 +111,7 @@ export async function importPayments(db: Db, options: PaymentImportOptions): Pro
   // The whole file is checked before the job takes its lock and journal row: a refused file
   // changes nothing, not even the journal.
   let scratch = new StatementScratch(db);
+  const knownFrom: KnownFrom = new Map();
   try {
     const stamp = paymentsStamp(db);
     let checked = await validate(db, statement, scratch, limits);
@@ -114,13 +127,14 @@ export async function importPayments(db: Db, options: PaymentImportOptions): Pro
         }
         ctx.progress.start(checked.rows, `payments ${statement.name}`);
         const lookup = accountLookup(db);
+        knownFrom.clear();
         const size = paymentBatchSize();
         let batch: StatementRow[] = [];
         const apply = () => {
           const rows = batch;
           batch = [];
           if (rows.length === 0) return;
-          ctx.batch(() => applyRows(db, statement, scratch, rows, lookup, options.date, ctx.runId));
+          ctx.batch(() => applyRows(db, statement, scratch, rows, lookup, options.date, ctx.runId, knownFrom));
           ctx.progress.increment(rows.length);
         };
         for await (const item of statement.items()) {
@@ -130,15 +144,22 @@ export async function importPayments(db: Db, options: PaymentImportOptions): Pro
           if (batch.length >= size) apply();
         }
         apply();
+        // the statement's own totals, as checked, for the payments report beside what was taken in
+        if (checked.totals.length > 0) ctx.batch(() => ({ sections: recordSections(db, ctx.runId, statement.name, statement.format, checked.totals) }));
       },
     );
-    return summaryOf(statement, result, checked.ignored);
+    return { ...summaryOf(statement, result, checked.ignored, knownFrom), statementTotals: checked.totals };
   } finally {
     scratch.drop();
   }
 }
 
-function summaryOf(statement: Statement, result: { counts: Counts; dryRun: boolean; runId: number | null }, ignored: number): PaymentImportSummary {
+function summaryOf(
+  statement: Statement,
+  result: { counts: Counts; dryRun: boolean; runId: number | null },
+  ignored: number,
+  knownFrom: KnownFrom,
+): Omit<PaymentImportSummary, 'statementTotals'> {
   const c = result.counts;
   const n = (k: string) => c[k] ?? 0;
   return {
@@ -160,6 +181,11 @@ function summaryOf(statement: Statement, result: { counts: Counts; dryRun: boole
     reversalAmount: n('reversal_tiyn'),
     duplicates: n('duplicates'),
     duplicateAmount: n('duplicate_tiyn'),
+    knownFrom: [...knownFrom.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([file, k]) => ({ file, rows: k.rows, amount: k.amount })),
+    moneyIn: n('in_rows'),
+    moneyInAmount: n('in_tiyn'),
+    reversalRows: n('reversal_rows'),
+    reversalRowsAmount: n('reversal_rows_tiyn'),
     ignored,
     restored: n('restored'),
   };
@@ -201,6 +227,7 @@ async function validate(
         const earlier = scratch.earlier(base);
         if (statement.identity === 'hash') {
           scratch.record(row.line, base, facts, identityOf(base, (earlier?.n ?? 0) + 1));
+          knownElsewhere(row);
           continue;
         }
         // bank_ref: one reference (of one bank) is one transaction; met again it must be the same one.
@@ -229,8 +256,17 @@ async function validate(
           });
         }
         scratch.record(row.line, base, facts, base);
+        knownElsewhere(row);
       }
     });
+  };
+  // The same money through another format (the 1C export and the xlsx of one account and day) is
+  // imported once: the n-th such row of this file is the n-th one known from the other format.
+  const knownElsewhere = (row: StatementRow) => {
+    const money = sameMoneyOf(row);
+    if (money === null) return;
+    const known = sameMoneyElsewhere(db, money, statement.format, scratch.sameMoneyCount(money));
+    if (known) scratch.knownFrom(row.line, known.file ?? `payment ${known.id}`);
   };
   for await (const item of statement.items()) {
     if (item.type === 'problem') problem(item.problem);
@@ -300,6 +336,9 @@ function textTooLong(row: StatementRow): [string, number][] {
   return out;
 }
 
+/** Rows already imported, by the file they came from first: what the summary names. */
+export type KnownFrom = Map<string, { rows: number; amount: Tiyn }>;
+
 function applyRows(
   db: Db,
   statement: Statement,
@@ -308,20 +347,37 @@ function applyRows(
   lookup: ReturnType<typeof accountLookup>,
   today: IsoDate,
   runId: number | null,
+  knownFrom: KnownFrom,
 ): Counts {
   const counts: Counts = {};
   const add = (key: string, n: number) => {
     counts[key] = (counts[key] ?? 0) + n;
   };
+  const known = (file: string, amount: Tiyn) => {
+    add('duplicates', 1);
+    add('duplicate_tiyn', amount);
+    const k = knownFrom.get(file) ?? { rows: 0, amount: 0 };
+    k.rows += 1;
+    k.amount += amount;
+    knownFrom.set(file, k);
+  };
   const touched = new Set<string>();
   for (const row of rows) {
     add('rows', 1);
     add('rows_tiyn', row.amount);
+    // money in and the bank's reversals apart: a reversal is never netted into what came in
+    if (row.amount > 0) {
+      add('in_rows', 1);
+      add('in_tiyn', row.amount);
+    } else {
+      add('reversal_rows', 1);
+      add('reversal_rows_tiyn', row.amount);
+    }
     const identity = scratch.identityAt(row.line);
     if (identity === undefined) throw new Error(`${statement.name} changed while it was imported (line ${row.line})`);
     if (identity === null) {
-      add('duplicates', 1);
-      add('duplicate_tiyn', row.amount);
+      // a repeat of an earlier line of this file, or the same money imported from another statement
+      known(scratch.knownFileOf(row.line) ?? statement.name, row.amount);
       continue;
     }
     const match = matchPayment(row, lookup);
@@ -343,10 +399,10 @@ function applyRows(
       suspenseReason: status === 'suspense' && match.account === null ? match.reason : null,
       accountHint: row.account ?? '',
       reasonAccounts: status === 'suspense' && match.account === null ? [...match.accounts] : [],
+      statementAccount: row.statementAccount ?? null,
     });
     if (id === null) {
-      add('duplicates', 1);
-      add('duplicate_tiyn', row.amount);
+      known(paymentByIdentity(db, identity)?.file ?? statement.name, row.amount);
       continue;
     }
     if (status === 'reversal') {

@@ -17,6 +17,7 @@ import type { VatLine } from '../domain/vat.js';
 import { vatSettings } from '../db/operator.js';
 import { allTariffs } from '../db/tariffs.js';
 import type { PaymentStatus } from '../db/payments.js';
+import { sectionsBetween, type StoredSection } from '../db/statement-sections.js';
 
 export interface TurnoverReport {
   period: Period;
@@ -150,6 +151,20 @@ export interface PaymentsReport {
   totals: Omit<PaymentsRow, 'day' | 'format' | 'file'>;
   /** The payments applied in the range as the ledger holds them (their entries, net): equal to `totals.applied.amount`. */
   onLedger: Tiyn;
+  /** The statements' own totals, section by section, of the sections within the range, beside what esep took in. */
+  statements: StatementBeside[];
+}
+
+/** A statement section's own totals (as the import checked them against its rows) beside the payments esep took from it. */
+export interface StatementBeside extends StoredSection {
+  /**
+   * What esep holds as bank rows into the section's account over its dates: payments less the
+   * bank's reversals (negative rows), as the statement's money in counts them, from whichever file
+   * brought them (the same money through two formats is one payment); null when the section names
+   * no account or no dates. The rest of the stated money in is not subscribers' payments (the
+   * operator's own transfers, other income), which the import leaves out.
+   */
+  payments: Tiyn | null;
 }
 
 /**
@@ -184,7 +199,14 @@ export function paymentsReport(db: Db, from: IsoDate, to: IsoDate): PaymentsRepo
       )
       .get({ from, to }) as { s: Tiyn }
   ).s;
-  return { from, to, rows: [...out.values()], totals, onLedger };
+  const taken = db.sqlite.prepare(
+    `SELECT COALESCE(SUM(amount), 0) FROM payments WHERE statement_account = @account AND value_date >= @from AND value_date <= @to`,
+  ).pluck();
+  const statements = sectionsBetween(db, from, to).map((s) => ({
+    ...s,
+    payments: s.account === null || s.from === null ? null : (taken.get({ account: s.account, from: s.from, to: s.to ?? s.from }) as Tiyn),
+  }));
+  return { from, to, rows: [...out.values()], totals, onLedger, statements };
 }
 
 export interface RevenueReport {

@@ -88,21 +88,54 @@ function summaryJson(s: PaymentImportSummary) {
     reversal_amount: toTengeString(s.reversalAmount),
     duplicates: s.duplicates,
     duplicate_amount: toTengeString(s.duplicateAmount),
+    known_from: s.knownFrom.map((k) => ({ file: k.file, rows: k.rows, amount: toTengeString(k.amount) })),
+    money_in: s.moneyIn,
+    money_in_amount: toTengeString(s.moneyInAmount),
+    reversal_rows: s.reversalRows,
+    reversal_rows_amount: toTengeString(s.reversalRowsAmount),
+    statement_totals: s.statementTotals.map((t) => ({
+      section: t.section,
+      line: t.line,
+      account: t.account,
+      from: t.from,
+      to: t.to,
+      opening: t.opening === null ? null : toTengeString(t.opening),
+      stated_in: t.statedIn === null ? null : toTengeString(t.statedIn),
+      stated_out: t.statedOut === null ? null : toTengeString(t.statedOut),
+      closing: t.closing === null ? null : toTengeString(t.closing),
+      read_in: toTengeString(t.readIn),
+      read_out: toTengeString(t.readOut),
+    })),
     ignored: s.ignored,
     restored: s.restored,
   };
 }
 
-function summaryText(s: PaymentImportSummary): string {
+/** The import's summary for people: money in and the bank's reversals apart, then where each row went. */
+export function summaryText(s: PaymentImportSummary): string {
+  const from = s.knownFrom.length === 0 ? '' : ` (from ${s.knownFrom.map((k) => `${k.file}: ${k.rows}`).join(', ')})`;
   const lines = [
     `${s.dryRun ? 'dry run, nothing written: ' : ''}${s.file} (${s.format}${s.encoding ? `, ${s.encoding}` : ''})`,
-    `  rows of money in  ${s.rows}, ${formatTenge(s.rowsAmount)}`,
+    `  money in          ${s.moneyIn}, ${formatTenge(s.moneyInAmount)}`,
+    `  bank reversals    ${s.reversalRows}, ${formatTenge(s.reversalRowsAmount)}`,
     `  applied           ${s.applied}, ${formatTenge(s.appliedAmount)} (by account ${s.byAccount}, by purpose ${s.byPurpose}, by IIN ${s.byIin})`,
     `  suspense          ${s.suspense}, ${formatTenge(s.suspenseAmount)}${s.suspense > 0 ? ' (esep payments unmatched)' : ''}`,
     `  reversals         ${s.reversals}, ${formatTenge(s.reversalAmount)}${s.reversals > 0 ? ' (not applied: esep payments reversals)' : ''}`,
-    `  already imported  ${s.duplicates}, ${formatTenge(s.duplicateAmount)}`,
+    `  already imported  ${s.duplicates}, ${formatTenge(s.duplicateAmount)}${from}`,
     `  not money in      ${s.ignored} (money out, totals, own transfers)`,
   ];
+  // the statement's own totals beside what was read: they agree (a file where they do not is refused)
+  if (s.statementTotals.length === 0) lines.push('  statement totals  none: the file states no totals of its own');
+  for (const t of s.statementTotals) {
+    const stated = (v: number | null, read: number) => (v === null ? `${formatTenge(read)} read (not stated)` : formatTenge(v));
+    const parts = [
+      t.opening === null ? null : `opening ${formatTenge(t.opening)}`,
+      `in ${stated(t.statedIn, t.readIn)}`,
+      `out ${stated(t.statedOut, t.readOut)}`,
+      t.closing === null ? null : `closing ${formatTenge(t.closing)}`,
+    ].filter((p) => p !== null);
+    lines.push(`  statement totals  ${t.section}: ${parts.join(', ')}; the rows read agree`);
+  }
   if (s.restored > 0) lines.push(`  restored          ${s.restored} account(s)`);
   return lines.join('\n');
 }

@@ -122,7 +122,20 @@ export function paymentsSheets(r: PaymentsReport): Sheet[] {
     day, format, file, applied_count: x.applied.count, applied: x.applied.amount, suspense_count: x.suspense.count, suspense: x.suspense.amount,
     reversal_count: x.reversal.count, reversal: x.reversal.amount,
   });
-  return [{ name: `payments ${r.from} ${r.to}`, columns: cols, rows: [...r.rows.map((x) => row(x.day, x.format, x.file, x)), row(null, 'total', '', r.totals)] }];
+  // the statements' own totals beside: what each section states, and how much of its money in esep holds as subscribers' payments
+  const statementCols: SheetColumn[] = [
+    text('file'), text('format'), text('section'), text('statement_account'), date('from'), date('to'),
+    money('opening'), money('stated_in'), money('stated_out'), money('closing'), money('esep_payments'), money('other_in'),
+  ];
+  const statementRows = r.statements.map((s) => ({
+    file: s.file, format: s.format, section: s.section, statement_account: s.account, from: s.from, to: s.to, opening: s.opening,
+    stated_in: s.statedIn ?? s.readIn, stated_out: s.statedOut ?? s.readOut, closing: s.closing, esep_payments: s.payments,
+    other_in: s.payments === null ? null : (s.statedIn ?? s.readIn) - s.payments,
+  }));
+  return [
+    { name: `payments ${r.from} ${r.to}`, columns: cols, rows: [...r.rows.map((x) => row(x.day, x.format, x.file, x)), row(null, 'total', '', r.totals)] },
+    { name: `statements ${r.from} ${r.to}`, columns: statementCols, rows: statementRows },
+  ];
 }
 
 export function paymentsJson(r: PaymentsReport) {
@@ -133,6 +146,21 @@ export function paymentsJson(r: PaymentsReport) {
     days: r.rows.map((x) => ({ day: x.day, format: x.format, file: x.file, applied: c(x.applied), suspense: c(x.suspense), reversal: c(x.reversal) })),
     totals: { applied: c(r.totals.applied), suspense: c(r.totals.suspense), reversal: c(r.totals.reversal) },
     on_ledger: tenge(r.onLedger),
+    statements: r.statements.map((s) => ({
+      file: s.file,
+      format: s.format,
+      section: s.section,
+      account: s.account,
+      from: s.from,
+      to: s.to,
+      opening: s.opening === null ? null : tenge(s.opening),
+      stated_in: s.statedIn === null ? null : tenge(s.statedIn),
+      stated_out: s.statedOut === null ? null : tenge(s.statedOut),
+      closing: s.closing === null ? null : tenge(s.closing),
+      read_in: tenge(s.readIn),
+      read_out: tenge(s.readOut),
+      payments: s.payments === null ? null : tenge(s.payments),
+    })),
   };
 }
 
