@@ -7,7 +7,7 @@ import type { IsoDate } from '../domain/dates.js';
 import type { Tiyn } from '../domain/money.js';
 import type { SameMoney, TransactionFacts } from '../domain/statement.js';
 
-export type PaymentStatus = 'applied' | 'suspense' | 'reversal';
+export type PaymentStatus = 'applied' | 'suspense' | 'reversal' | 'reversed';
 
 export interface PaymentRow {
   id: number;
@@ -229,4 +229,95 @@ export class StatementScratch {
   drop(): void {
     this.db.sqlite.exec('DROP TABLE IF EXISTS temp.statement_bases; DROP TABLE IF EXISTS temp.statement_rows; DROP TABLE IF EXISTS temp.statement_money;');
   }
+}
+
+// «Undoing a mistake» (docs/payments.md): a payment moved to another account, returned to suspense,
+// or reversed by the bank. The history of its moves is in payment_moves; `payments.account` and
+// `status` follow the current state.
+
+export type PaymentMoveBy = 'move' | 'unassign' | 'reverse';
+
+export interface PaymentMoveRow {
+  id: number;
+  paymentId: number;
+  /** The n-th move of the payment, from 1. */
+  n: number;
+  fromAccount: string;
+  /** null: to suspense (unassign) or back to the bank (reverse). */
+  toAccount: string | null;
+  by: PaymentMoveBy;
+  valueDate: IsoDate;
+  onDate: IsoDate;
+  reversalId: number | null;
+  runId: number | null;
+  createdAt: string;
+}
+
+const MOVE_COLUMNS = `id, payment_id AS paymentId, n, from_account AS fromAccount, to_account AS toAccount, by, value_date AS valueDate,
+  on_date AS onDate, reversal_id AS reversalId, run_id AS runId, created_at AS createdAt`;
+
+/** The moves of a payment, in order. */
+export function paymentMovesOf(db: Db, paymentId: number): PaymentMoveRow[] {
+  return stmt(db, `SELECT ${MOVE_COLUMNS} FROM payment_moves WHERE payment_id = ? ORDER BY n`).all(paymentId) as PaymentMoveRow[];
+}
+
+/** Every move, by payment and number (esep verify). */
+export function allPaymentMoves(db: Db): PaymentMoveRow[] {
+  return db.sqlite.prepare(`SELECT ${MOVE_COLUMNS} FROM payment_moves ORDER BY payment_id, n`).all() as PaymentMoveRow[];
+}
+
+export function insertPaymentMove(db: Db, m: Omit<PaymentMoveRow, 'id' | 'createdAt'>): void {
+  stmt(
+    db,
+    `INSERT INTO payment_moves (payment_id, n, from_account, to_account, by, value_date, on_date, reversal_id, run_id)
+     VALUES (@paymentId, @n, @fromAccount, @toAccount, @by, @valueDate, @onDate, @reversalId, @runId)`,
+  ).run(m);
+}
+
+/** The payment now on `account` (moved there by hand). */
+export function markMoved(db: Db, id: number, account: string, at: string): void {
+  stmt(db, `UPDATE payments SET account = ?, matched_by = 'manual', assigned_at = ? WHERE id = ? AND status = 'applied'`).run(account, at, id);
+}
+
+/** The payment back in suspense, with the account it was taken off as the reason's account. */
+export function markUnassigned(db: Db, id: number, from: string): void {
+  stmt(
+    db,
+    `UPDATE payments SET status = 'suspense', account = NULL, matched_by = NULL, assigned_at = NULL, suspense_reason = 'unassigned', reason_accounts = ?
+      WHERE id = ? AND status = 'applied'`,
+  ).run(JSON.stringify([from]), id);
+}
+
+/** The payment reversed by the bank, and the reversal row linked to it. */
+export function markReversed(db: Db, paymentId: number, reversalId: number): void {
+  stmt(db, `UPDATE payments SET status = 'reversed' WHERE id = ? AND status IN ('applied', 'suspense')`).run(paymentId);
+  stmt(db, `UPDATE payments SET reverses_payment_id = ? WHERE id = ? AND status = 'reversal' AND reverses_payment_id IS NULL`).run(paymentId, reversalId);
+}
+
+/** The payment a bank reversal is linked to, or null. */
+export function reversedBy(db: Db, reversalId: number): number | null {
+  return (stmt(db, 'SELECT reverses_payment_id FROM payments WHERE id = ?').pluck().get(reversalId) as number | null | undefined) ?? null;
+}
+
+/** The bank reversal linked to a payment, or undefined. */
+export function reversalOf(db: Db, paymentId: number): PaymentRow | undefined {
+  return fromStored(stmt(db, `SELECT ${COLUMNS} FROM payments WHERE reverses_payment_id = ?`).get(paymentId) as StoredPayment | undefined);
+}
+
+/** A payment's entries (kind payment) on the ledger, with what the corrections naming each took off it. */
+export function paymentEntriesOf(db: Db, paymentId: number): { id: number; account: string; valueDate: IsoDate; amount: Tiyn; corrected: Tiyn; corrects: number | null }[] {
+  return stmt(
+    db,
+    `SELECT l.id, l.account, l.value_date AS valueDate, l.amount, k.corrects_id AS corrects,
+            COALESCE((SELECT SUM(c.amount) FROM ledger_links kc JOIN ledger c ON c.id = kc.entry_id WHERE kc.corrects_id = l.id), 0) AS corrected
+       FROM ledger l LEFT JOIN ledger_links k ON k.entry_id = l.id
+      WHERE l.payment_id = ? AND l.kind = 'payment' ORDER BY l.id`,
+  ).all(paymentId) as { id: number; account: string; valueDate: IsoDate; amount: Tiyn; corrected: Tiyn; corrects: number | null }[];
+}
+
+/** Payments (not reversals) of a statement format under a bank reference: what a bank reversal with that reference may reverse. */
+export function paymentsUnderRef(db: Db, format: string, bankRef: string): PaymentRow[] {
+  return (stmt(db, `SELECT ${COLUMNS} FROM payments WHERE format = ? AND bank_ref = ? AND amount > 0 ORDER BY id`).all(format, bankRef) as StoredPayment[]).map(
+    (r) => fromStored(r)!,
+  );
 }

@@ -26,19 +26,20 @@ const feeCache = new Map<string, Tiyn>();
 
 /**
  * Whether an entry already counts in the balance "at the start of" a day: everything dated before
- * it, and on the day itself the credits (payments count for a day from their value date) and the
- * installation fee (cl. 18: charged on the connection date, before the first daily fee). The day's
- * other charges (its own fee or port reservation, a penalty) do not.
+ * it, and on the day itself the credits (payments count for a day from their value date), a
+ * payment taken back that day (moved away or reversed by the bank: it counts as the payment did,
+ * docs/payments.md) and the installation fee (cl. 18: charged on the connection date, before the
+ * first daily fee). The day's other charges (its own fee or port reservation, a penalty) do not.
  */
 export function countsAtStartOf(entry: { valueDate: IsoDate; kind: EntryKind; amount: Tiyn }, day: IsoDate): boolean {
   if (entry.valueDate < day) return true;
   if (entry.valueDate > day) return false;
-  return entry.amount > 0 || entry.kind === 'installation';
+  return entry.amount > 0 || entry.kind === 'installation' || entry.kind === 'payment';
 }
 
 /** countsAtStartOf in SQL: a condition on the ledger row `row` (an alias) for the day `day` (an SQL expression). */
 export function countsAtStartOfSql(row: string, day: string): string {
-  return `(${row}.value_date < ${day} OR (${row}.value_date = ${day} AND (${row}.amount > 0 OR ${row}.kind = 'installation')))`;
+  return `(${row}.value_date < ${day} OR (${row}.value_date = ${day} AND (${row}.amount > 0 OR ${row}.kind IN ('installation', 'payment'))))`;
 }
 
 /**

@@ -43,6 +43,18 @@ export const equipmentChargeKey = (equipmentId: number) => `equipment:${equipmen
 /** A bank payment applied to its account. */
 export const paymentKey = (paymentId: number) => `payment:${paymentId}`;
 
+/**
+ * D-7: the n-th move of a payment (moved to another account, returned to suspense, reversed by the
+ * bank): the entry that takes it off the account it was on, and the one that applies it where it
+ * goes. By move number, not by account: a payment moved A → B → A gets keys of its own each time.
+ */
+export const paymentUndoKey = (paymentId: number, n: number) => `payment:${paymentId}:undo:${n}`;
+export const paymentMovedKey = (paymentId: number, n: number) => `payment:${paymentId}:move:${n}`;
+
+/** D-3 backwards: today's fee that the n-th move took the money of, reversed, and the day's port reservation charged instead. */
+export const paymentUndoFeeKey = (paymentId: number, n: number) => `payment:${paymentId}:undo:${n}:fee`;
+export const paymentUndoPortKey = (paymentId: number, n: number) => `payment:${paymentId}:undo:${n}:port`;
+
 /** cl. 17.4: a refund paid out, by the payment order's reference or by day and amount. */
 export const refundKey = (account: string, ref: string | undefined, day: IsoDate, amount: number) =>
   ref ? `refund:${account}:${ref}` : `refund:${account}:${day}:${amount}`;

@@ -21,7 +21,8 @@ export interface AccountLookup {
  *   the IIN, which could point at a third);
  * - `iin_several`: nothing else decides and the payer IIN holds several accounts.
  */
-export const SUSPENSE_REASONS = ['no_account', 'unknown_account', 'purpose_several', 'iin_several'] as const;
+/** `unassigned`: taken off the account it was on by `esep payments unassign` (never a matching result); its account is the one of `accounts`. */
+export const SUSPENSE_REASONS = ['no_account', 'unknown_account', 'purpose_several', 'iin_several', 'unassigned'] as const;
 export type SuspenseReason = (typeof SUSPENSE_REASONS)[number];
 
 export type Match =
@@ -102,5 +103,7 @@ export function suspenseWords(reason: SuspenseReason | null, p: { accounts: read
       return `the purpose names ${p.accounts.length} accounts (${list})`;
     case 'iin_several':
       return `IIN ${p.payerIin ?? ''} holds ${p.accounts.length} accounts (${list})`;
+    case 'unassigned':
+      return `taken off account ${list} (esep payments unassign)`;
   }
 }

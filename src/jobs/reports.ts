@@ -132,8 +132,8 @@ export function agingReport(db: Db, date: IsoDate): AgingReport {
   return { date, graceDays, groups: sorted, accounts, totals };
 }
 
-/** The columns of the payments report: the statuses of a payment (db/payments.ts). */
-export type PaymentStatusColumn = PaymentStatus;
+/** The columns of the payments report: the statuses of a payment (db/payments.ts); a payment the bank reversed is counted with the reversals (it nets with its reversal row). */
+export type PaymentStatusColumn = Exclude<PaymentStatus, 'reversed'>;
 
 export interface PaymentsRow {
   day: IsoDate;
@@ -178,17 +178,18 @@ export function paymentsReport(db: Db, from: IsoDate, to: IsoDate): PaymentsRepo
       `SELECT value_date AS day, format, COALESCE(file, '') AS file, status, COUNT(*) AS count, SUM(amount) AS amount
          FROM payments WHERE value_date >= @from AND value_date <= @to GROUP BY value_date, format, file, status ORDER BY value_date, format, file`,
     )
-    .all({ from, to }) as { day: IsoDate; format: string; file: string; status: PaymentStatusColumn; count: number; amount: Tiyn }[];
+    .all({ from, to }) as { day: IsoDate; format: string; file: string; status: PaymentStatus; count: number; amount: Tiyn }[];
   const out = new Map<string, PaymentsRow>();
   const zero = () => ({ count: 0, amount: 0 });
   const totals = { applied: zero(), suspense: zero(), reversal: zero() };
   for (const r of rows) {
     const key = `${r.day}|${r.format}|${r.file}`;
     const row = out.get(key) ?? { day: r.day, format: r.format, file: r.file, applied: zero(), suspense: zero(), reversal: zero() };
-    row[r.status].count += r.count;
-    row[r.status].amount += r.amount;
-    totals[r.status].count += r.count;
-    totals[r.status].amount += r.amount;
+    const status: PaymentStatusColumn = r.status === 'reversed' ? 'reversal' : r.status;
+    row[status].count += r.count;
+    row[status].amount += r.amount;
+    totals[status].count += r.count;
+    totals[status].amount += r.amount;
     out.set(key, row);
   }
   const onLedger = (

@@ -9,6 +9,7 @@ import { allocate } from '../domain/allocation.js';
 import { DAILY_KINDS, ENTRY_KINDS, invoicePeriodOf, KINDS, MONEY_KINDS, type EntryKind } from '../domain/entries.js';
 import { invoiceNumber } from '../domain/invoice.js';
 import { factsOf } from '../db/ledger.js';
+import { allPaymentMoves } from '../db/payments.js';
 import { invoicesOf } from '../db/invoices.js';
 
 /** A kind list as SQL, from the domain's table (never typed out here). */
@@ -145,9 +146,11 @@ export function verify(db: Db): Violation[] {
   }
 
   for (const r of q<{ account: string; day: string; fees: number; ports: number; portNet: number }>(
+    // a charge reversed (a restoration's port fee, a fee whose payment was moved away the same day:
+    // docs/payments.md) nets out: the charges standing are those charged less those reversed
     `SELECT account, value_date AS day,
-            SUM(kind = 'daily_fee' AND amount < 0) AS fees,
-            SUM(kind = 'port_reservation' AND amount < 0) AS ports,
+            SUM(kind = 'daily_fee' AND amount < 0) - SUM(kind = 'daily_fee' AND amount > 0) AS fees,
+            SUM(kind = 'port_reservation' AND amount < 0) - SUM(kind = 'port_reservation' AND amount > 0) AS ports,
             SUM(CASE WHEN kind = 'port_reservation' THEN amount ELSE 0 END) AS portNet
        FROM ledger WHERE kind IN ${DAILY_SERVICE}
       GROUP BY account, value_date
@@ -231,6 +234,31 @@ export function verify(db: Db): Violation[] {
       account: r.account,
       detail: `payment ${r.id} (${r.status}) of ${formatTenge(r.amount)} has ${formatTenge(r.posted)} on the ledger`,
     });
+  }
+
+  // «Undoing a mistake» (docs/payments.md): a payment's entries hold it on the account it is on now
+  // and nowhere else (net 0 on every account it was taken off), and its moves end where it is.
+  for (const r of q<{ id: number; status: string; current: string | null; account: string; net: number; amount: number }>(
+    `SELECT p.id, p.status, p.account AS current, l.account, SUM(l.amount) AS net, p.amount
+       FROM payments p JOIN ledger l ON l.payment_id = p.id AND l.kind = 'payment'
+      GROUP BY p.id, l.account
+     HAVING net <> CASE WHEN p.status = 'applied' AND l.account = p.account THEN p.amount ELSE 0 END`,
+  )) {
+    out.push({
+      invariant: 'a payment is on its current account only',
+      account: r.account,
+      detail: `payment ${r.id} (${r.status}${r.current === null ? '' : ` on account ${r.current}`}) nets ${formatTenge(r.net)} on account ${r.account}`,
+    });
+  }
+  const moves = allPaymentMoves(db);
+  const lastMove = new Map(moves.map((m) => [m.paymentId, m] as const));
+  for (const m of lastMove.values()) {
+    const p = db.sqlite.prepare('SELECT status, account FROM payments WHERE id = ?').get(m.paymentId) as { status: string; account: string | null };
+    const agrees =
+      m.by === 'move' ? p.status === 'applied' && p.account === m.toAccount : m.by === 'reverse' ? p.status === 'reversed' : p.status !== 'reversal'; // unassigned: in suspense, assigned since, or reversed from suspense
+    if (!agrees) {
+      out.push({ invariant: 'a payment is on its current account only', account: p.account, detail: `payment ${m.paymentId} is ${p.status}${p.account === null ? '' : ` on account ${p.account}`}, but its last move (${m.n}, ${m.by}) left it ${m.toAccount === null ? 'on no account' : `on account ${m.toAccount}`}` });
+    }
   }
 
   // cl. 17.4: a transfer moves money, it never makes or loses any: its two entries, posted by one

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { formatTenge, parseTenge, toTengeString } from '../../domain/money.js';
 import { suspenseWords } from '../../domain/matching.js';
 import type { PaymentRow } from '../../db/payments.js';
+import { movePayment, reversePayment, unassignPayment, type CorrectionResult } from '../../jobs/payment-corrections.js';
 import { assignPayment, importPayments, paymentRegister, reversalPayments, unmatchedPayments, type PaymentImportSummary, type RegisterTotal } from '../../jobs/payments.js';
 import { listCsv } from '../../io/csv.js';
 import { statementFormats } from '../../io/statements/index.js';
@@ -314,4 +315,63 @@ export function registerPayments(program: Command): void {
         else print(`payment ${id} of ${formatTenge(r.payment.amount)} (${r.payment.valueDate}) applied to account ${r.account}${r.restored ? '; account restored' : ''}`);
       });
     });
+  payments
+    .command('move')
+    .argument('<payment_id>', 'the payment applied to the wrong account (esep payments list)')
+    .argument('<account>', 'the account it is for')
+    .option('--date <date>', 'today, for the restorations and suspensions that follow')
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
+    .description('move a payment to the right account: taken off the wrong one and applied to the right one as of its value date (D-7)')
+    .action(async (paymentId: string, account: string, options: { date?: string; allowFuture?: boolean }, cmd: Command) => {
+      const id = positiveInt(paymentId, 'PAYMENT_ID');
+      const date = jobDate(options.date, options);
+      await withDb(cmd, async (db) => printCorrection(cmd, await movePayment(db, id, account, date)));
+    });
+  payments
+    .command('unassign')
+    .argument('<payment_id>', 'the payment applied to the wrong account')
+    .option('--date <date>', 'today, for the suspensions that follow')
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
+    .description('return a payment to suspense: taken off its account as of its value date (D-7)')
+    .action(async (paymentId: string, options: { date?: string; allowFuture?: boolean }, cmd: Command) => {
+      const id = positiveInt(paymentId, 'PAYMENT_ID');
+      const date = jobDate(options.date, options);
+      await withDb(cmd, async (db) => printCorrection(cmd, await unassignPayment(db, id, date)));
+    });
+  payments
+    .command('reverse')
+    .argument('<reversal_id>', 'the bank reversal (esep payments reversals)')
+    .argument('<payment_id>', 'the payment it takes back')
+    .option('--date <date>', 'today, for the suspensions that follow')
+    .option(ALLOW_FUTURE, ALLOW_FUTURE_HELP)
+    .description("link a bank reversal to the payment it takes back: the payment is reversed on its account from the reversal's value date")
+    .action(async (reversalId: string, paymentId: string, options: { date?: string; allowFuture?: boolean }, cmd: Command) => {
+      const rid = positiveInt(reversalId, 'REVERSAL_ID');
+      const id = positiveInt(paymentId, 'PAYMENT_ID');
+      const date = jobDate(options.date, options);
+      await withDb(cmd, async (db) => printCorrection(cmd, await reversePayment(db, rid, id, date)));
+    });
+}
+
+/** What `payments move`, `unassign` and `reverse` did. */
+function printCorrection(cmd: Command, r: CorrectionResult): void {
+  if (globals(cmd).json) {
+    printJson({
+      ...paymentJson(r.payment),
+      status: r.payment.status,
+      by: r.by,
+      from: r.from,
+      to: r.to,
+      taken_off_as_of: r.valueDate,
+      reversal_id: r.reversalId,
+      from_suspended: r.fromEffect === 'suspended',
+      restored: r.restored,
+    });
+    return;
+  }
+  const what = `payment ${r.payment.id} of ${formatTenge(r.payment.amount)} (${r.payment.valueDate})`;
+  const off = r.from === null ? '' : ` taken off account ${r.from} as of ${r.valueDate}${r.fromEffect === 'suspended' ? ' (suspended)' : ''}`;
+  if (r.by === 'move') print(`${what}${off}, applied to account ${r.to}${r.restored ? '; account restored' : ''}`);
+  else if (r.by === 'unassign') print(`${what}${off}, back in suspense`);
+  else print(`${what} reversed by the bank (reversal ${r.reversalId})${r.from === null ? ', from suspense' : off}`);
 }
