@@ -41,7 +41,6 @@ const line = (bankRef: string, valueDate: IsoDate, amount: number, account: stri
   valueDate,
   amount,
   account,
-  payerIin: null,
   payerName: 'Плательщик',
   purpose: `Оплата, л/с ${account}`,
 });
