@@ -1,4 +1,6 @@
 // Bank statements, suspense, refunds and transfers through the built binary (`npm run build` first).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { openDatabase } from '../../src/db/connection.js';
 import { formatTime } from '../../src/domain/dates.js';
 import path from 'node:path';
@@ -227,5 +229,32 @@ describe('esep payments, refunds, transfer', () => {
     // 13 000,00 after the payout, less the second 2 500,50 = 10 499,50
     expect(esepJson<{ balance: string }>(db, 'account', 'show', '1001', '--date', '2026-11-25').balance).toBe('10499.50');
     expect(esep(db, 'verify').code).toBe(0);
+  });
+
+  it('refuses a statement that does not add up (exit 2) naming the section and the difference; the database is byte for byte as it was', () => {
+    const digest = () => createHash('sha256').update(readFileSync(db)).digest('hex');
+    const before = digest();
+    // Halyk's 1C file of 24 and 25 November without the 1 000 of the 24th: 3 500 read of ВсегоПоступило 4 500
+    const r = esep(db, 'payments', 'import', statement('onec-halyk-2026-11-24-row-removed.txt'), '--date', '2026-11-25');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'esep: refused, nothing was changed:\n' +
+        "  onec-halyk-2026-11-24-row-removed.txt, line 14, ВсегоПоступило: СекцияРасчСчет KZ12601A861000123456 24.11.2026: rows read: money in 3 500,00, the statement's ВсегоПоступило 4 500,00: 1 000,00 missing\n",
+    );
+    expect(digest()).toBe(before);
+  });
+
+  it("refuses another company's statement unless --any-account, which imports it", () => {
+    const digest = () => createHash('sha256').update(readFileSync(db)).digest('hex');
+    const before = digest();
+    const file = statement('halyk-other-company-2026-11-20.xlsx');
+    const r = esep(db, 'payments', 'import', file, '--date', '2026-11-25');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "halyk-other-company-2026-11-20.xlsx, line 3, account: the statement is of account KZ886010002098765432, which is not one of the operator's accounts (the operator's accounts are KZ12601A861000123456, KZ18722S000012345678, KZ218560000012345678): another company's statement? --any-account imports it anyway",
+    );
+    expect(digest()).toBe(before);
+    // its one credit, 7 000 from IIN 951212500174 who holds no account: suspense
+    expect(esepJson<Record<string, unknown>>(db, 'payments', 'import', file, '--date', '2026-11-25', '--any-account')).toMatchObject({ format: 'halyk', applied: 0, suspense: 1, suspense_amount: '7000.00' });
   });
 });
