@@ -242,7 +242,9 @@ export function verify(db: Db): Violation[] {
     `SELECT p.id, p.status, p.account AS current, l.account, SUM(l.amount) AS net, p.amount
        FROM payments p JOIN ledger l ON l.payment_id = p.id AND l.kind = 'payment'
       GROUP BY p.id, l.account
-     HAVING net <> CASE WHEN p.status = 'applied' AND l.account = p.account THEN p.amount ELSE 0 END`,
+     HAVING net <> CASE WHEN p.status = 'applied' AND l.account = p.account THEN p.amount ELSE 0 END
+        -- a payment never moved and on its own account is the check above's
+        AND (l.account IS NOT p.account OR EXISTS (SELECT 1 FROM payment_moves m WHERE m.payment_id = p.id))`,
   )) {
     out.push({
       invariant: 'a payment is on its current account only',

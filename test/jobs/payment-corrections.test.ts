@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/connection.js';
+import { postEntries } from '../../src/db/ledger.js';
 import { findPayment, paymentMovesOf } from '../../src/db/payments.js';
 import { suspenseWords } from '../../src/domain/matching.js';
 import { addDays, type IsoDate } from '../../src/domain/dates.js';
@@ -155,6 +156,21 @@ describe('payments move: credit accounts (D-4, D-7, D-8)', () => {
     // the run corrected 3002's penalties (the payment counts from the 20th) and restored it
     expect(show('3002')).toMatchObject({ status: 'active', penaltyDebt: 0 });
     expect(verify(db)).toEqual([]);
+  });
+});
+
+describe('esep verify after a move', () => {
+  it('names a payment that nets on an account it was taken off, and a history that ends elsewhere', async () => {
+    const p = await creditWorld();
+    await movePayment(db, p.id, '3002', '2026-11-30');
+    expect(verify(db)).toEqual([]);
+    // by hand: the payment posted on 3001 again, and its row put back on 3001
+    db.sqlite.transaction(() => postEntries(db, [{ account: '3001', valueDate: '2026-11-20', kind: 'payment', amount: 500_000, key: 'by-hand', paymentId: p.id }]))();
+    db.sqlite.prepare(`UPDATE payments SET account = '3001' WHERE id = ?`).run(p.id);
+    expect(verify(db).filter((v) => v.invariant === 'a payment is on its current account only')).toEqual([
+      { invariant: 'a payment is on its current account only', account: '3002', detail: 'payment 1 (applied on account 3001) nets 5 000,00 ₸ on account 3002' },
+      { invariant: 'a payment is on its current account only', account: '3001', detail: 'payment 1 is applied on account 3001, but its last move (1, move) left it on account 3002' },
+    ]);
   });
 });
 
