@@ -225,6 +225,17 @@ export function totalsProblems(t: StatementTotals, labels: TotalsLabels = PLAIN_
 }
 
 /**
+ * Two sections of one account in a row (Halyk's one per day): the later must open with what the
+ * earlier closed with, or money moved between them that no section holds. Null when they chain,
+ * or when either does not state its balance.
+ */
+export function chainProblem(earlier: StatementTotals, later: StatementTotals, labels: Pick<TotalsLabels, 'opening' | 'closing'> = PLAIN_TOTALS_LABELS): string | null {
+  if (earlier.closing === null || later.opening === null || earlier.closing === later.opening) return null;
+  const tenge = (v: Tiyn) => formatTenge(v, { symbol: false });
+  return `${later.section}: ${labels.opening} ${tenge(later.opening)}, the section before it (${earlier.section}) closed with ${labels.closing} ${tenge(earlier.closing)}: ${tenge(Math.abs(later.opening - earlier.closing))} apart`;
+}
+
+/**
  * The same money through two formats (SPEC section 5: the 1C export and the xlsx of the same account
  * and day): the operator's account it came into, its value date, its amount and the document
  * number. Null when the row does not carry both the account and a document number: then only its

@@ -1,6 +1,6 @@
 // A statement must add up (SPEC section 5): the rows read against the totals a section states.
 import { describe, expect, it } from 'vitest';
-import { totalsProblems, type StatementTotals } from '../../src/domain/statement.js';
+import { chainProblem, totalsProblems, type StatementTotals } from '../../src/domain/statement.js';
 
 // opening 1 000,00 + in 500,00 − out 200,00 = closing 1 300,00; the rows read agree
 const section: StatementTotals = {
@@ -66,5 +66,23 @@ describe('totalsProblems', () => {
   it('names both a missing row and the closing when the stated totals themselves do not add up', () => {
     // stated in 500,00 and read 300,00: 200,00 missing; 1 000,00 + 500,00 − 200,00 = 1 300,00, stated 1 100,00: 200,00 apart
     expect(totalsProblems({ ...section, readIn: 30_000, closing: 110_000 }).map((p) => p.total)).toEqual(['in', 'closing']);
+  });
+});
+
+describe('chainProblem', () => {
+  const day24 = { ...section, section: 'S 24.11', closing: 97_780_150 };
+  const day25 = { ...section, section: 'S 25.11', opening: 97_780_150 };
+
+  it('finds nothing where a section opens with what the one before it closed with', () => {
+    expect(chainProblem(day24, day25)).toBeNull();
+    // a balance not stated is not chained
+    expect(chainProblem({ ...day24, closing: null }, { ...day25, opening: 1 })).toBeNull();
+  });
+
+  it('names the later section, both balances and the difference', () => {
+    // opens 977 800,00, the day before closed 977 801,50: 1,50 apart
+    expect(chainProblem(day24, { ...day25, opening: 97_780_000 })).toBe(
+      'S 25.11: opening balance 977 800,00, the section before it (S 24.11) closed with closing balance 977 801,50: 1,50 apart',
+    );
   });
 });

@@ -267,6 +267,30 @@ describe('1C ClientBankExchange: СекцияРасчСчет', () => {
   });
 });
 
+describe('1C sections of one account in a row', () => {
+  it("refuses a day that does not open with the day before's closing balance", async () => {
+    const day = (d: string, opening: string, closing: string) => [
+      'СЕКЦИЯРАСЧСЧЕТ',
+      `ДАТАНАЧАЛА=${d}`,
+      `ДАТАКОНЦА=${d}`,
+      `РАСЧСЧЕТ=${HALYK}`,
+      `НАЧАЛЬНЫЙОСТАТОК=${opening}`,
+      'ВсегоПоступило=0.00',
+      'ВСЕГОСПИСАНО=0.00',
+      `КонечныйОстаток=${closing}`,
+      'КОНЕЦРАСЧСЧЕТ',
+    ];
+    // 24.11 closes with 1 000,00; 25.11 opens with 900,00 (each adds up on its own: nothing moved)
+    const lines = ['1CClientBankExchange', `РАСЧСЧЕТ=${HALYK}`, ...day('24.11.2026', '1000.00', '1000.00'), ...day('25.11.2026', '900.00', '900.00'), 'КОНЕЦФАЙЛА'];
+    const r = await read(writeText(dir, 'chain.txt', lines.join('\r\n')));
+    // 1 000,00 − 900,00 = 100,00 apart, named at 25.11's НАЧАЛЬНЫЙОСТАТОК: line 16 (1 the signature,
+    // 2 the header's account, 3–11 the section of 24.11, 12–15 that of 25.11 down to its account)
+    expect(r.problems.map((p) => `${p.line} ${p.field}: ${p.message}`)).toEqual([
+      `16 НАЧАЛЬНЫЙОСТАТОК: СекцияРасчСчет ${HALYK} 25.11.2026: НАЧАЛЬНЫЙОСТАТОК 900,00, the section before it (СекцияРасчСчет ${HALYK} 24.11.2026) closed with КонечныйОстаток 1 000,00: 100,00 apart`,
+    ]);
+  });
+});
+
 describe("the statement's own account", () => {
   it("refuses a Halyk xlsx of another company's account, naming the line and the IBAN; --any-account reads it", async () => {
     await expect(read(statement('halyk-other-company-2026-11-20.xlsx'))).rejects.toMatchObject({

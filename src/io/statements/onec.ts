@@ -14,6 +14,7 @@ import type { InputProblem } from '../../domain/errors.js';
 import { InputError } from '../../domain/errors.js';
 import { MoneyError, sumTiyn, type Tiyn } from '../../domain/money.js';
 import {
+  chainProblem,
   readPayerIin,
   readStatementAmount,
   readStatementDate,
@@ -213,6 +214,8 @@ function* sectionTotals(
     const f = first(s, 'РасчСчет') ?? first(header, 'РасчСчет');
     return f ? normaliseIban(f.value) : null;
   };
+  // the last section read of each account, to chain the next one's opening balance to its closing
+  const lastOf = new Map<string, StatementTotals>();
   for (const { line, fields } of sections) {
     const account = accountOf(fields);
     const from = dayOf(fields, 'ДатаНачала');
@@ -253,7 +256,11 @@ function* sectionTotals(
         const f = first(fields, TOTAL_KEYS[p.total]);
         yield { type: 'problem', problem: { file: name, line: f?.line ?? line, field: labels[p.total], message: p.message } };
       }
+      const before = lastOf.get(account ?? '');
+      const chain = before && before.to !== null && totals.from !== null && before.to < totals.from ? chainProblem(before, totals, labels) : null;
+      if (chain) yield { type: 'problem', problem: { file: name, line: first(fields, TOTAL_KEYS.opening)?.line ?? line, field: labels.opening, message: chain } };
     }
+    lastOf.set(account ?? '', totals);
     yield { type: 'totals', totals };
   }
 }
