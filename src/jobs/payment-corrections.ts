@@ -14,13 +14,14 @@
 // already decided before today stay as decided: service given or not given is a fact (cl. 17.2).
 // Each command is one job: its journal row and all of it in one transaction.
 import type { Db } from '../db/connection.js';
-import { findAccount, overdueDebtOfAccount } from '../db/accounts.js';
+import { overdueDebtOfAccount } from '../db/accounts.js';
 import { applyTransition } from '../db/access.js';
 import { entriesOf, factsOf, postEntries, type NewEntry } from '../db/ledger.js';
 import { lastCompletedDays, nowIso, type Counts } from '../db/journal.js';
 import {
   findPayment,
   insertPaymentMove,
+  markAssigned,
   markMoved,
   markReversed,
   markUnassigned,
@@ -416,23 +417,41 @@ export function reverseAtImport(db: Db, reversalId: number, today: IsoDate, runI
 }
 
 /**
- * `esep payments assign` of a payment that an unassignment returned to suspense: its n-th move took
- * it off an account, so its application now is keyed by that move (domain/keys.ts), its first key
- * being on the ledger already. Inside the assignment's transaction; returns the entry posted.
+ * `esep payments assign` of a payment that an unassignment returned to suspense (assignPayment hands
+ * it here): its n-th move took it off an account, so its application now is keyed by that move
+ * (domain/keys.ts), the payment's first key being on the ledger already. Otherwise as any
+ * assignment: as of its value date, restored as after any payment.
  */
-export function assignedAfterUnassign(db: Db, p: PaymentRow, account: string, runId: number | null): NewEntry | null {
-  const moves = paymentMovesOf(db, p.id);
-  if (moves.length === 0) return null;
-  if (!findAccount(db, account)) throw new InputError([{ field: 'ACCOUNT', message: `no account "${account}"` }]);
-  const last = moves[moves.length - 1]!;
-  return {
-    account,
-    valueDate: p.valueDate,
-    kind: 'payment',
-    amount: p.amount,
-    key: paymentMovedKey(p.id, last.n),
-    paymentId: p.id,
-    runId,
-    memo: `${memoOf(p)} (assigned after being taken off account ${last.fromAccount})`,
+export async function assignAfterUnassign(db: Db, id: number, account: string, today: IsoDate): Promise<{ payment: PaymentRow; account: string; restored: boolean }> {
+  const check = () => {
+    const p = findPayment(db, id);
+    if (!p || p.status !== 'suspense' || paymentMovesOf(db, id).length === 0) throw new Error(`${pid(id)} is not a payment returned to suspense`);
+    requireAccount(db, account);
+    notBefore(today, p.valueDate, "the payment's value date");
+    return p;
   };
+  check();
+  let restored = false;
+  await runJob(db, { job: 'payments-assign', scope: `${id} ${account}` }, (ctx) => {
+    ctx.batch(() => {
+      const p = check();
+      const last = paymentMovesOf(db, id).at(-1)!;
+      markAssigned(db, id, account, nowIso());
+      postEntries(db, [
+        {
+          account,
+          valueDate: p.valueDate,
+          kind: 'payment',
+          amount: p.amount,
+          key: paymentMovedKey(p.id, last.n),
+          paymentId: p.id,
+          runId: ctx.runId,
+          memo: `${memoOf(p)} (assigned after being taken off account ${last.fromAccount})`,
+        },
+      ]);
+      restored = restoreAfterPayment(db, account, today, ctx.runId) === 'restored';
+      return { assigned: 1, assigned_tiyn: p.amount, restored: restored ? 1 : 0 };
+    });
+  });
+  return { payment: findPayment(db, id)!, account, restored };
 }
