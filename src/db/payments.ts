@@ -321,3 +321,10 @@ export function paymentsUnderRef(db: Db, format: string, bankRef: string): Payme
     (r) => fromStored(r)!,
   );
 }
+
+/** Bank reversals not linked to the payment they take back yet: what the accountant still has to look at. */
+export function unlinkedReversals(db: Db): PaymentRow[] {
+  return (db.sqlite.prepare(`SELECT ${COLUMNS} FROM payments WHERE status = 'reversal' AND reverses_payment_id IS NULL ORDER BY value_date, id`).all() as StoredPayment[]).map(
+    (r) => fromStored(r)!,
+  );
+}

@@ -9,7 +9,7 @@ import { workingCalendar } from '../config/calendar.js';
 import type { Db } from '../db/connection.js';
 import { lastCompletedDays, processAlive, type CompletedDays } from '../db/journal.js';
 import { messagesInState } from '../db/outbox.js';
-import { paymentsWithStatus } from '../db/payments.js';
+import { paymentsWithStatus, unlinkedReversals } from '../db/payments.js';
 import { hasAccounts, heldLocks, runsNotDoneSince, type HeldLock, type JournalRunRow } from '../db/status.js';
 import { warnsOfCalendarEnd } from '../domain/calendar.js';
 import type { IsoDate } from '../domain/dates.js';
@@ -59,7 +59,7 @@ export function statusReport(db: Db, config: Config, now: LocalMoment): StatusRe
       accounts: hasAccounts(db),
       outboxFailed: messagesInState(db, ['failed'], {}).length,
       suspense: paymentsWithStatus(db, 'suspense'),
-      reversals: paymentsWithStatus(db, 'reversal'),
+      reversals: unlinkedReversals(db),
     };
   });
   const facts = read.deferred();
