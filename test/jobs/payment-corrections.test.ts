@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import { postEntries } from '../../src/db/ledger.js';
-import { findPayment, paymentMovesOf } from '../../src/db/payments.js';
+import { findPayment, insertPayment, paymentMovesOf, unlinkedReversals } from '../../src/db/payments.js';
 import { suspenseWords } from '../../src/domain/matching.js';
 import { addDays, type IsoDate } from '../../src/domain/dates.js';
 import { InputError } from '../../src/domain/errors.js';
@@ -15,7 +15,7 @@ import { terminateBySubscriber } from '../../src/jobs/admin.js';
 import { runDay } from '../../src/jobs/day.js';
 import { importOperator } from '../../src/jobs/import-operator.js';
 import { runInvoices } from '../../src/jobs/invoices.js';
-import { movePayment, reversePayment, unassignPayment } from '../../src/jobs/payment-corrections.js';
+import { movePayment, reverseAtImport, reversePayment, unassignPayment } from '../../src/jobs/payment-corrections.js';
 import { assignPayment, importPayments } from '../../src/jobs/payments.js';
 import { runPenalties } from '../../src/jobs/penalties.js';
 import { payRefund } from '../../src/jobs/refunds.js';
@@ -247,6 +247,48 @@ describe('payments reverse: a bank reversal from its value date', () => {
     expect(verify(db)).toEqual([]);
     await refused(reversePayment(db, 2, 1, '2026-11-30'), 'REVERSAL_ID', 'reversal 2 reverses payment 1 already');
     await refused(movePayment(db, 1, '3002', '2026-11-30'), 'PAYMENT_ID', 'payment 1 was reversed by the bank (reversal 2 of 2026-11-28): it is on no account');
+  });
+});
+
+describe('a bank reversal at import, by its reference', () => {
+  it('is linked to the one payment of its format and reference, of the same amount, and reversed from its own date', async () => {
+    addAccount(db, '3002', { method: 'credit', tariff: 'CR', connectedOn: '2026-10-01' });
+    await days('2026-10-01', '2026-11-19');
+    await pay([line('P-1', '2026-11-20', 500_000, '3002'), line('P-2', '2026-11-20', 300_000, '3002')], '2026-11-20');
+    await days('2026-11-20', '2026-11-29');
+    // rows as a format whose identity is not its reference would bring them (the generic CSV's is:
+    // there the same reference again is one transaction, and another amount under it is refused)
+    const storno = (ref: string, amount: number, identity: string) =>
+      insertPayment(db, {
+        identity,
+        format: 'generic',
+        bankRef: ref,
+        valueDate: '2026-11-28',
+        amount,
+        account: '3002',
+        status: 'reversal',
+        matchedBy: null,
+        payerIin: null,
+        payerName: null,
+        purpose: null,
+        file: 'storno.csv',
+        line: 2,
+        suspenseReason: null,
+        accountHint: '',
+        reasonAccounts: [],
+        statementAccount: null,
+      })!;
+    const other = storno('P-2', -200_000, 'test:storno-2'); // 2 000 ₸ under P-2's reference: not its amount
+    const right = storno('P-1', -500_000, 'test:storno-1');
+    const linked = db.sqlite.transaction(() => [reverseAtImport(db, other, '2026-11-29', null), reverseAtImport(db, right, '2026-11-29', null)])();
+    expect(linked).toEqual([null, 1]);
+    expect(findPayment(db, 1)!.status).toBe('reversed');
+    expect(findPayment(db, 2)!.status).toBe('applied');
+    expect(unlinkedReversals(db).map((r) => r.id)).toEqual([other]);
+    // 8 000 ₸ paid October (5 000) and left 3 000; without P-1 the 3 000 of P-2 pays October from the
+    // 20th, 2 000 owed again from the 28th: overdue, suspended at once
+    expect(show('3002')).toMatchObject({ status: 'suspended', reason: 'debt', balance: -200_000, debt: 200_000 });
+    expect(verify(db)).toEqual([]);
   });
 });
 
