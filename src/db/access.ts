@@ -15,6 +15,8 @@ export interface NewAccessEvent {
   cause: AccessCause;
   reason: string;
   runId: number | null;
+  /** The key of the fact behind the event, where one day can hold the event twice (domain/keys.ts, accessEventKey). */
+  by?: string;
 }
 
 /** Records an event once: the key (account, day, event) makes a retried batch harmless. Returns whether it is new. */
@@ -29,7 +31,7 @@ export function recordAccessEvent(db: Db, e: NewAccessEvent): boolean {
     );
     inserts.set(db.sqlite, insert);
   }
-  const result = insert.run(e.account, e.at, e.valueDate, e.event, e.cause, e.reason, accessEventKey(e.event, e.account, e.valueDate), e.runId);
+  const result = insert.run(e.account, e.at, e.valueDate, e.event, e.cause, e.reason, accessEventKey(e.event, e.account, e.valueDate, e.by), e.runId);
   return result.changes === 1;
 }
 
@@ -42,7 +44,7 @@ export function applyTransition(
   account: string,
   from: AccountState,
   t: Transition,
-  e: { at: string; valueDate: IsoDate; reason: string; runId: number | null },
+  e: { at: string; valueDate: IsoDate; reason: string; runId: number | null; by?: string },
 ): AccountState | null {
   const next = transition(from, t);
   if (!next) return null;

@@ -65,5 +65,10 @@ export function transferKeys(from: string, to: string, ref: string | undefined, 
   return { out: `${base}:out`, in: `${base}:in` };
 }
 
-/** An access event: one per account, day and event. */
-export const accessEventKey = (event: string, account: string, day: IsoDate) => `${event}:${account}:${day}`;
+/**
+ * An access event: one per account, day and event; `by`, the key of the fact behind it, where one
+ * day can hold the event twice (an account restored by a payment and suspended again the same day
+ * when the payment is moved away: docs/payments.md).
+ */
+export const accessEventKey = (event: string, account: string, day: IsoDate, by?: string) =>
+  by === undefined ? `${event}:${account}:${day}` : `${event}:${account}:${day}:${by}`;

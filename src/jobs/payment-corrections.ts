@@ -174,7 +174,8 @@ function takeOff(db: Db, t: TakeOff): { fromEffect: CorrectionResult['fromEffect
   if (t.by === 'move') markMoved(db, t.p.id, t.to!, nowIso());
   else if (t.by === 'unassign') markUnassigned(db, t.p.id, t.from);
   else markReversed(db, t.p.id, t.reversal!.id);
-  const fromEffect = afterTakenOff(db, t.from, t.today, { fee: paymentUndoFeeKey(t.p.id, n), port: paymentUndoPortKey(t.p.id, n) }, t.runId, `${pid(t.p.id)} ${why}`);
+  const keys = { undo: paymentUndoKey(t.p.id, n), fee: paymentUndoFeeKey(t.p.id, n), port: paymentUndoPortKey(t.p.id, n) };
+  const fromEffect = afterTakenOff(db, t.from, t.today, keys, t.runId, `${pid(t.p.id)} ${why}`);
   const restored = t.to !== null && afterPaid(db, t.to, t.today, { fee: `${paymentMovedKey(t.p.id, n)}:fee`, port: `${paymentMovedKey(t.p.id, n)}:port` }, t.runId);
   return {
     fromEffect,
@@ -205,12 +206,19 @@ function accountNow(db: Db, account: string): AccountNow {
  * overdue debt (D-8, the one definition) is now above zero, through the one transition, as the
  * suspend job would tonight. An advance account's today is decided again (decideAgain).
  */
-function afterTakenOff(db: Db, account: string, today: IsoDate, keys: { fee: string; port: string }, runId: number | null, why: string): 'suspended' | 'unchanged' {
+function afterTakenOff(
+  db: Db,
+  account: string,
+  today: IsoDate,
+  keys: { undo: string; fee: string; port: string },
+  runId: number | null,
+  why: string,
+): 'suspended' | 'unchanged' {
   const a = accountNow(db, account);
   if (a.status === 'terminated') return 'unchanged';
   if (a.method === 'advance') return decideAgain(db, a, today, keys, runId, why) === 'suspended' ? 'suspended' : 'unchanged';
   if (overdueDebtOfAccount(db, account, today) <= 0) return 'unchanged';
-  const next = applyTransition(db, account, a, { event: 'suspend', cause: 'debt' }, { at: nowIso(), valueDate: today, reason: `debt: overdue once ${why} (cl. 23.5)`, runId });
+  const next = applyTransition(db, account, a, { event: 'suspend', cause: 'debt' }, { at: nowIso(), valueDate: today, reason: `debt: overdue once ${why} (cl. 23.5)`, runId, by: keys.undo });
   return next ? 'suspended' : 'unchanged';
 }
 
@@ -272,7 +280,7 @@ function decideAgain(db: Db, a: AccountNow, today: IsoDate, keys: { fee: string;
     }));
     if (decision.amount > 0) entries.push({ account: a.account, valueDate: today, kind: 'port_reservation', amount: -decision.amount, key: keys.port, runId, memo: a.tariffCode });
     postEntries(db, entries);
-    const next = applyTransition(db, a.account, a, { event: 'suspend', cause: 'funds' }, { at, valueDate: today, reason: `funds: the balance is short of the daily fee once ${why} (cl. 17.2)`, runId });
+    const next = applyTransition(db, a.account, a, { event: 'suspend', cause: 'funds' }, { at, valueDate: today, reason: `funds: the balance is short of the daily fee once ${why} (cl. 17.2)`, runId, by: keys.fee });
     return next ? 'suspended' : 'unchanged';
   }
   if (decision.kind === 'daily_fee' && day.fees.length === 0 && transition(a, { event: 'restore', cause: 'funds' })) {
@@ -288,7 +296,7 @@ function decideAgain(db: Db, a: AccountNow, today: IsoDate, keys: { fee: string;
     }));
     if (fee > 0) entries.push({ account: a.account, valueDate: today, kind: 'daily_fee', amount: -fee, key: keys.fee, runId, memo: a.tariffCode });
     postEntries(db, entries);
-    applyTransition(db, a.account, a, { event: 'restore', cause: 'funds' }, { at, valueDate: today, reason: 'funds: payment covers the daily fee (cl. 17.3)', runId });
+    applyTransition(db, a.account, a, { event: 'restore', cause: 'funds' }, { at, valueDate: today, reason: 'funds: payment covers the daily fee (cl. 17.3)', runId, by: keys.fee });
     return 'restored';
   }
   return 'unchanged';

@@ -201,6 +201,12 @@ describe('payments move: advance accounts, today decided again (D-3 both ways)',
     expect(show('4001')).toMatchObject({ status: 'active', balance: 63_000 });
     expect(show('4002')).toMatchObject({ status: 'suspended', reason: 'funds', balance: -30_000 });
     expect(verify(db)).toEqual([]);
+    // the network team hears each switch of the day, the second suspension of 4001 too
+    expect(db.sqlite.prepare(`SELECT event, key FROM access_events WHERE account = '4001' AND value_date = '2026-11-10' ORDER BY id`).all()).toEqual([
+      { event: 'restore', key: 'restore:4001:2026-11-10' },
+      { event: 'suspend', key: 'suspend:4001:2026-11-10:payment:1:undo:1:fee' },
+      { event: 'restore', key: 'restore:4001:2026-11-10:payment:1:move:2:fee' },
+    ]);
     // the next day is the run's: 4001 pays its 100 ₸ (530), 4002 its 30 ₸ of port (−330)
     await days('2026-11-11', '2026-11-11');
     expect(show('4001')).toMatchObject({ status: 'active', balance: 53_000 });
