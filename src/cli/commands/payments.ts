@@ -373,5 +373,5 @@ function printCorrection(cmd: Command, r: CorrectionResult): void {
   const off = r.from === null ? '' : ` taken off account ${r.from} as of ${r.valueDate}${r.fromEffect === 'suspended' ? ' (suspended)' : ''}`;
   if (r.by === 'move') print(`${what}${off}, applied to account ${r.to}${r.restored ? '; account restored' : ''}`);
   else if (r.by === 'unassign') print(`${what}${off}, back in suspense`);
-  else print(`${what} reversed by the bank (reversal ${r.reversalId})${r.from === null ? ', from suspense' : off}`);
+  else print(`${what} reversed by the bank (reversal ${r.reversalId}),${r.from === null ? ' in suspense: on no account' : off}`);
 }
