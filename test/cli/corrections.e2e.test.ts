@@ -26,6 +26,10 @@ describe('esep payments move, unassign', () => {
     const again = esep(db, 'payments', 'move', '1', '2001', '--date', '2026-11-20');
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('payment 1 is on account 2001 already');
+    // D-12: a day after today is refused without --allow-future
+    const ahead = esep(db, 'payments', 'unassign', '1', '--date', '2099-01-01');
+    expect(ahead.code).toBe(2);
+    expect(ahead.stderr).toContain('2099-01-01');
     const early = esep(db, 'payments', 'unassign', '1', '--date', '2026-11-19');
     expect(early.code).toBe(2);
     expect(early.stderr).toContain("2026-11-19 is before the payment's value date 2026-11-20");
