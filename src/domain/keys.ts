@@ -54,6 +54,9 @@ export const paymentMovedKey = (paymentId: number, n: number) => `payment:${paym
 /** D-3 backwards: today's fee that the n-th move took the money of, reversed, and the day's port reservation charged instead. */
 export const paymentUndoFeeKey = (paymentId: number, n: number) => `payment:${paymentId}:undo:${n}:fee`;
 export const paymentUndoPortKey = (paymentId: number, n: number) => `payment:${paymentId}:undo:${n}:port`;
+/** D-3: the day decided again on the account the n-th move took the payment to (its reversed fee charged again, the port reservation reversed). */
+export const paymentMovedFeeKey = (paymentId: number, n: number) => `payment:${paymentId}:move:${n}:fee`;
+export const paymentMovedPortKey = (paymentId: number, n: number) => `payment:${paymentId}:move:${n}:port`;
 
 /** cl. 17.4: a refund paid out, by the payment order's reference or by day and amount. */
 export const refundKey = (account: string, ref: string | undefined, day: IsoDate, amount: number) =>

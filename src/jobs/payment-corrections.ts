@@ -39,7 +39,7 @@ import { balanceAtStartOfSql, dailyFee, decideDay } from '../domain/daily-fee.js
 import type { IsoDate } from '../domain/dates.js';
 import { leftToCorrect } from '../domain/entries.js';
 import { InputError } from '../domain/errors.js';
-import { paymentMovedKey, paymentUndoFeeKey, paymentUndoKey, paymentUndoPortKey } from '../domain/keys.js';
+import { paymentMovedFeeKey, paymentMovedKey, paymentMovedPortKey, paymentUndoFeeKey, paymentUndoKey, paymentUndoPortKey } from '../domain/keys.js';
 import { formatTenge, type Tiyn } from '../domain/money.js';
 import { requireAccount } from './account-view.js';
 import { restoreAfterPayment } from './debit.js';
@@ -176,7 +176,7 @@ function takeOff(db: Db, t: TakeOff): { fromEffect: CorrectionResult['fromEffect
   else markReversed(db, t.p.id, t.reversal!.id);
   const keys = { undo: paymentUndoKey(t.p.id, n), fee: paymentUndoFeeKey(t.p.id, n), port: paymentUndoPortKey(t.p.id, n) };
   const fromEffect = afterTakenOff(db, t.from, t.today, keys, t.runId, `${pid(t.p.id)} ${why}`);
-  const restored = t.to !== null && afterPaid(db, t.to, t.today, { fee: `${paymentMovedKey(t.p.id, n)}:fee`, port: `${paymentMovedKey(t.p.id, n)}:port` }, t.runId);
+  const restored = t.to !== null && afterPaid(db, t.to, t.today, { fee: paymentMovedFeeKey(t.p.id, n), port: paymentMovedPortKey(t.p.id, n) }, t.runId);
   return {
     fromEffect,
     restored,
@@ -245,6 +245,8 @@ function dayOf(db: Db, account: string, day: IsoDate) {
   const facts = factsOf(db, account).filter((f) => f.valueDate === day && (f.kind === 'daily_fee' || f.kind === 'port_reservation'));
   const left = leftToCorrect(facts);
   const live = facts.filter((f) => left.has(f.id));
+  // cl. 17: one daily charge standing per day (esep verify checks it)
+  if (live.length > 1) throw new Error(`account ${account}: ${live.length} daily charges stand on ${day}, one at most (esep verify)`);
   return {
     fees: live.filter((f) => f.kind === 'daily_fee').map((f) => ({ id: f.id, left: left.get(f.id)! })),
     ports: live.filter((f) => f.kind === 'port_reservation').map((f) => ({ id: f.id, left: left.get(f.id)! })),
@@ -268,12 +270,12 @@ function decideAgain(db: Db, a: AccountNow, today: IsoDate, keys: { fee: string;
   const day = dayOf(db, a.account, today);
   const at = nowIso();
   if (decision.kind === 'port_reservation' && day.fees.length > 0) {
-    const entries: NewEntry[] = day.fees.map((f, i) => ({
+    const entries: NewEntry[] = day.fees.map((f) => ({
       account: a.account,
       valueDate: today,
       kind: 'daily_fee',
       amount: f.left,
-      key: i === 0 ? keys.fee : `${keys.fee}:${i + 1}`,
+      key: keys.fee,
       corrects: f.id,
       runId,
       memo: `the day decided again: ${why} (D-3)`,
@@ -284,12 +286,12 @@ function decideAgain(db: Db, a: AccountNow, today: IsoDate, keys: { fee: string;
     return next ? 'suspended' : 'unchanged';
   }
   if (decision.kind === 'daily_fee' && day.fees.length === 0 && transition(a, { event: 'restore', cause: 'funds' })) {
-    const entries: NewEntry[] = day.ports.map((p, i) => ({
+    const entries: NewEntry[] = day.ports.map((p) => ({
       account: a.account,
       valueDate: today,
       kind: 'port_reservation',
       amount: p.left,
-      key: i === 0 ? keys.port : `${keys.port}:${i + 1}`,
+      key: keys.port,
       corrects: p.id,
       runId,
       memo: 'reversed on restoration (D-3)',
