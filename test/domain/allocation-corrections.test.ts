@@ -1,6 +1,7 @@
 // D-7 for credits: a correction of a payment (moved to another account, or reversed by the bank)
 // takes back what is left of it, then re-opens what it settled, last settled first, owed again from
 // the correction's value date. Figures worked out by hand in the comments.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allocate, summarise } from '../../src/domain/allocation.js';
 import type { Entry, EntryKind } from '../../src/domain/entries.js';
@@ -108,5 +109,64 @@ describe('penalties after a credit is taken back (D-4)', () => {
     // and the penalties that should exist: 25 ₸ on 26, 27 and 28 November; from the 29th the later
     // payment has paid them (75 ₸) and the 5 000 ₸ of October, 25 ₸ to spare
     expect(expectedPenalties([f, p, later, back], [inv], '2026-11-30').map((x) => x.day)).toEqual(['2026-11-26', '2026-11-27', '2026-11-28']);
+  });
+});
+
+describe('property: a credit taken back in full on its own value date is as if it never came', () => {
+  const kinds: EntryKind[] = ['monthly_fee', 'daily_fee', 'penalty', 'payment'];
+  const entryArb = fc.record({ day: fc.integer({ min: 1, max: 9 }), kind: fc.constantFrom(...kinds), amount: fc.integer({ min: 1, max: 50_000 }) });
+  it('every charge owes what it would, every credit keeps what it would, on every day', () => {
+    fc.assert(
+      fc.property(fc.array(entryArb, { minLength: 1, maxLength: 25 }), fc.nat(), (raw, pick) => {
+        const entries: Entry[] = raw.map((r, i) => ({ id: i + 1, valueDate: `2026-11-0${r.day}`, kind: r.kind, amount: r.kind === 'payment' ? r.amount : -r.amount, corrects: null }));
+        const credits = entries.filter((x) => x.amount > 0);
+        fc.pre(credits.length > 0);
+        const p = credits[pick % credits.length]!;
+        const undo: Entry = { id: 1000, valueDate: p.valueDate, kind: 'payment', amount: -p.amount, corrects: p.id };
+        const without = entries.filter((x) => x.id !== p.id);
+        for (let d = 1; d <= 9; d++) {
+          const asOf = `2026-11-0${d}`;
+          const a = allocate([...entries, undo], asOf);
+          const b = allocate(without, asOf);
+          expect(a.unpaid).toEqual(b.unpaid);
+          // p keeps nothing; the other credits keep what they would (prepayment, by credit)
+          expect(a.unallocated).toEqual(b.unallocated);
+        }
+      }),
+      { seed: 15, numRuns: 300 },
+    );
+  });
+});
+
+describe('property: a credit taken back later keeps the books whole', () => {
+  const kinds: EntryKind[] = ['monthly_fee', 'daily_fee', 'penalty', 'payment'];
+  const entryArb = fc.record({ day: fc.integer({ min: 1, max: 9 }), kind: fc.constantFrom(...kinds), amount: fc.integer({ min: 1, max: 50_000 }) });
+  it('balance = prepayment − debt − penalty debt on every day; no allocation beyond its credit or charge; before the reversal nothing changes', () => {
+    fc.assert(
+      fc.property(fc.array(entryArb, { minLength: 1, maxLength: 25 }), fc.nat(), fc.integer({ min: 0, max: 8 }), (raw, pick, later) => {
+        const entries: Entry[] = raw.map((r, i) => ({ id: i + 1, valueDate: `2026-11-0${r.day}`, kind: r.kind, amount: r.kind === 'payment' ? r.amount : -r.amount, corrects: null }));
+        const credits = entries.filter((x) => x.amount > 0);
+        fc.pre(credits.length > 0);
+        const p = credits[pick % credits.length]!;
+        const day = Math.min(9, raw[p.id - 1]!.day + later);
+        const back: Entry = { id: 1000, valueDate: `2026-11-0${day}`, kind: 'payment', amount: -p.amount, corrects: p.id };
+        const all = [...entries, back];
+        for (let d = 1; d <= 9; d++) {
+          const asOf = `2026-11-0${d}`;
+          const s = summarise(all, asOf);
+          expect(s.balance).toBe(s.prepayment - s.debt - s.penaltyDebt);
+          if (d < day) expect(s).toEqual(summarise(entries, asOf));
+          const a = allocate(all, asOf);
+          const used = new Map<number, number>();
+          for (const al of a.allocations) {
+            expect(al.amount).toBeGreaterThan(0);
+            used.set(al.creditId, (used.get(al.creditId) ?? 0) + al.amount);
+            used.set(al.debitId, (used.get(al.debitId) ?? 0) + al.amount);
+          }
+          for (const e of all) expect(used.get(e.id) ?? 0).toBeLessThanOrEqual(Math.abs(e.amount));
+        }
+      }),
+      { seed: 16, numRuns: 300 },
+    );
   });
 });
