@@ -135,7 +135,7 @@ describe('esep report revenue and month', () => {
     expect(readFileSync(path.join(out, 'month-2026-10.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(path.join(out, 'month-2026-10.xlsx'));
-    expect(book.worksheets.map((w) => w.name)).toEqual(['turnover 2026-10', 'revenue 2026-10', 'vat 2026-10', 'payments 2026-10-01 2026-10-31', 'statements 2026-10-01 2026-10-31', 'aging 2026-10-31', 'aging accounts']);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['turnover 2026-10', 'revenue 2026-10', 'vat 2026-10', 'payments 2026-10-01 2026-10-31', 'statement totals', 'aging 2026-10-31', 'aging accounts']);
   });
 });
 

@@ -134,7 +134,7 @@ export function paymentsSheets(r: PaymentsReport): Sheet[] {
   }));
   return [
     { name: `payments ${r.from} ${r.to}`, columns: cols, rows: [...r.rows.map((x) => row(x.day, x.format, x.file, x)), row(null, 'total', '', r.totals)] },
-    { name: `statements ${r.from} ${r.to}`, columns: statementCols, rows: statementRows },
+    { name: 'statement totals', columns: statementCols, rows: statementRows },
   ];
 }
 
