@@ -253,3 +253,12 @@ export function sameMoneyOf(row: StatementRow): SameMoney | null {
   if (row.statementAccount === null || row.statementAccount === '' || ref === '') return null;
   return { statementAccount: row.statementAccount, valueDate: row.valueDate, amount: row.amount, bankRef: ref };
 }
+
+/**
+ * Whether a party of a movement (its account, its IIN/BIN) is the operator: the account is one of
+ * the operator's (the statement's own among them), or the IIN/BIN is the operator's BIN. Money from
+ * the operator is a transfer between its own accounts, never a subscriber's payment.
+ */
+export function isOperatorParty(account: string | null, iin: string | null | undefined, own: ReadonlySet<string>, operatorBin: string | null): boolean {
+  return (account !== null && account !== '' && own.has(account)) || (!!operatorBin && !!iin && iin === operatorBin);
+}

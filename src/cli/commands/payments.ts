@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { formatTenge, parseTenge, toTengeString } from '../../domain/money.js';
+import { formatTenge, parseTenge, toTengeString, type Tiyn } from '../../domain/money.js';
+import type { StatementTotals } from '../../domain/statement.js';
 import { suspenseWords } from '../../domain/matching.js';
 import type { PaymentRow } from '../../db/payments.js';
 import { movePayment, reversePayment, unassignPayment, type CorrectionResult } from '../../jobs/payment-corrections.js';
@@ -71,6 +72,24 @@ function totalsTable(title: string, rows: readonly RegisterTotal[]): string {
   ]);
 }
 
+/** A statement section's own totals beside the rows read, for --json (the import's summary, report payments). */
+export function statementTotalsJson(t: StatementTotals) {
+  const tenge = (v: Tiyn | null) => (v === null ? null : toTengeString(v));
+  return {
+    section: t.section,
+    line: t.line,
+    account: t.account,
+    from: t.from,
+    to: t.to,
+    opening: tenge(t.opening),
+    stated_in: tenge(t.statedIn),
+    stated_out: tenge(t.statedOut),
+    closing: tenge(t.closing),
+    read_in: tenge(t.readIn),
+    read_out: tenge(t.readOut),
+  };
+}
+
 function summaryJson(s: PaymentImportSummary) {
   return {
     file: s.file,
@@ -94,19 +113,7 @@ function summaryJson(s: PaymentImportSummary) {
     money_in_amount: toTengeString(s.moneyInAmount),
     reversal_rows: s.reversalRows,
     reversal_rows_amount: toTengeString(s.reversalRowsAmount),
-    statement_totals: s.statementTotals.map((t) => ({
-      section: t.section,
-      line: t.line,
-      account: t.account,
-      from: t.from,
-      to: t.to,
-      opening: t.opening === null ? null : toTengeString(t.opening),
-      stated_in: t.statedIn === null ? null : toTengeString(t.statedIn),
-      stated_out: t.statedOut === null ? null : toTengeString(t.statedOut),
-      closing: t.closing === null ? null : toTengeString(t.closing),
-      read_in: toTengeString(t.readIn),
-      read_out: toTengeString(t.readOut),
-    })),
+    statement_totals: s.statementTotals.map(statementTotalsJson),
     ignored: s.ignored,
     restored: s.restored,
   };

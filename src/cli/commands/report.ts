@@ -9,6 +9,7 @@ import { InputError } from '../../domain/errors.js';
 import { sheetCsv, sheetTable, writeSheetsXlsx, type Sheet, type SheetColumn } from '../../io/report-sheets.js';
 import { dateOption, globals, periodOption, print, printJson, requiredDate, today, withDb } from '../context.js';
 import { getOperator } from '../../db/operator.js';
+import { statementTotalsJson } from './payments.js';
 import { writeMonthPdf } from '../../io/pdf/month-report.js';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -146,21 +147,7 @@ export function paymentsJson(r: PaymentsReport) {
     days: r.rows.map((x) => ({ day: x.day, format: x.format, file: x.file, applied: c(x.applied), suspense: c(x.suspense), reversal: c(x.reversal) })),
     totals: { applied: c(r.totals.applied), suspense: c(r.totals.suspense), reversal: c(r.totals.reversal) },
     on_ledger: tenge(r.onLedger),
-    statements: r.statements.map((s) => ({
-      file: s.file,
-      format: s.format,
-      section: s.section,
-      account: s.account,
-      from: s.from,
-      to: s.to,
-      opening: s.opening === null ? null : tenge(s.opening),
-      stated_in: s.statedIn === null ? null : tenge(s.statedIn),
-      stated_out: s.statedOut === null ? null : tenge(s.statedOut),
-      closing: s.closing === null ? null : tenge(s.closing),
-      read_in: tenge(s.readIn),
-      read_out: tenge(s.readOut),
-      payments: s.payments === null ? null : tenge(s.payments),
-    })),
+    statements: r.statements.map((s) => ({ file: s.file, format: s.format, ...statementTotalsJson(s), payments: s.payments === null ? null : tenge(s.payments) })),
   };
 }
 

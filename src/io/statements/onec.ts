@@ -15,6 +15,7 @@ import { InputError } from '../../domain/errors.js';
 import { MoneyError, sumTiyn, type Tiyn } from '../../domain/money.js';
 import {
   chainProblem,
+  isOperatorParty,
   readPayerIin,
   readStatementAmount,
   readStatementDate,
@@ -278,7 +279,7 @@ function readDocument(doc: Doc, docLine: number, name: string, operator: Operato
   }
   const toOperator = recipient !== undefined && own.has(normaliseIban(recipient.value));
   if (!toOperator) return [{ type: 'ignored', line: docLine, reason: 'money out (the recipient is not the operator)' }];
-  const fromOperator = (payerAccount && own.has(normaliseIban(payerAccount.value))) || (payerIin && operator.bin && payerIin === operator.bin);
+  const fromOperator = isOperatorParty(payerAccount ? normaliseIban(payerAccount.value) : null, payerIin, own, operator.bin);
   if (fromOperator) return [{ type: 'ignored', line: docLine, reason: "a transfer between the operator's own accounts" }];
 
   // the value date: ДатаВалютирования where the bank gives it (format 2.0, BCC), else the day the money came

@@ -7,6 +7,7 @@ import { InputError, type InputProblem } from '../../domain/errors.js';
 import { MoneyError, sumTiyn, type Tiyn } from '../../domain/money.js';
 import {
   dateOfCell,
+  isOperatorParty,
   isColumnNumbersRow,
   normaliseLabel,
   readPayerIin,
@@ -375,7 +376,7 @@ function movementOf(
   if (profile.incoming === 'recipient') {
     const a = amount('amount');
     const recipient = normaliseIban(text('recipient_account'));
-    const toOperator = own.has(recipient) || (!!ctx.operator.bin && readPayerIin(text('recipient_iin')) === ctx.operator.bin);
+    const toOperator = isOperatorParty(recipient, readPayerIin(text('recipient_iin')), own, ctx.operator.bin);
     const fromStatementAccount = statementAccount !== null && normaliseIban(text('payer_account')) === statementAccount;
     return toOperator && !fromStatementAccount ? { in: a, out: 0 } : { in: 0, out: a };
   }
@@ -438,7 +439,7 @@ function parseRow(
   const payerIin = readPayerIin(text('payer_iin'));
   const payerAccount = normaliseIban(text('payer_account'));
   // Money between the operator's own accounts is no subscriber's payment.
-  const fromOperator = () => (payerIin && ctx.operator.bin && payerIin === ctx.operator.bin) || (payerAccount !== '' && own.has(payerAccount));
+  const fromOperator = () => isOperatorParty(payerAccount, payerIin, own, ctx.operator.bin);
   const ownTransfer: StatementItem = { type: 'ignored', line: row.line, reason: "a transfer between the operator's own accounts" };
 
   let amount: Tiyn | undefined;
@@ -454,8 +455,7 @@ function parseRow(
     }
   } else if (profile.incoming === 'recipient') {
     const recipient = normaliseIban(text('recipient_account'));
-    const recipientIin = readPayerIin(text('recipient_iin'));
-    const toOperator = own.has(recipient) || (!!ctx.operator.bin && recipientIin === ctx.operator.bin);
+    const toOperator = isOperatorParty(recipient, readPayerIin(text('recipient_iin')), own, ctx.operator.bin);
     if (!toOperator) {
       if (problems.length === 0) return [{ type: 'ignored', line: row.line, reason: 'money out (the recipient is not the operator)' }];
     } else {
