@@ -18,7 +18,9 @@ import {
   paymentByIdentity,
   paymentsBetween,
   paymentsStamp,
+  paymentMovesOf,
   paymentsWithStatus,
+  unlinkedReversals,
   sameMoneyElsewhere,
   StatementScratch,
   type PaymentRow,
@@ -32,6 +34,7 @@ import { formatTenge, sumTiyn, type Tiyn } from '../domain/money.js';
 import { factsDiffer, identityBase, identityOf, sameMoneyOf, type StatementRow, type StatementTotals, type TransactionFacts } from '../domain/statement.js';
 import { openStatement, type Statement } from '../io/statements/index.js';
 import { restoreAfterPayment } from './debit.js';
+import { assignAfterUnassign, reverseAtImport } from './payment-corrections.js';
 import { requireAccount } from './account-view.js';
 import { runJob, type Progress } from './runner.js';
 
@@ -408,6 +411,8 @@ function applyRows(
     if (status === 'reversal') {
       add('reversals', 1);
       add('reversal_tiyn', row.amount);
+      // the payment it takes back, where its bank reference names one (docs/payments.md, «Undoing a mistake»)
+      if (reverseAtImport(db, id, today, runId) !== null) add('reversals_linked', 1);
     } else if (status === 'suspense') {
       add('suspense', 1);
       add('suspense_tiyn', row.amount);
@@ -501,13 +506,14 @@ export function unmatchedPayments(db: Db): PaymentRow[] {
 }
 
 export function reversalPayments(db: Db): PaymentRow[] {
-  return paymentsWithStatus(db, 'reversal');
+  return unlinkedReversals(db);
 }
 
 function assignable(db: Db, id: number, account: string, today: IsoDate): PaymentRow {
   const p = findPayment(db, id);
   if (!p) throw new InputError([{ field: 'PAYMENT_ID', message: `no payment ${id}` }]);
-  if (p.status === 'applied') throw new InputError([{ field: 'PAYMENT_ID', message: `payment ${id} is applied to account ${p.account ?? '?'} already; move money between accounts with esep transfer` }]);
+  if (p.status === 'applied') throw new InputError([{ field: 'PAYMENT_ID', message: `payment ${id} is applied to account ${p.account ?? '?'} already; to put it on another account: esep payments move ${id} ACCOUNT` }]);
+  if (p.status === 'reversed') throw new InputError([{ field: 'PAYMENT_ID', message: `payment ${id} was reversed by the bank: it is on no account` }]);
   if (p.status === 'reversal') throw new InputError([{ field: 'PAYMENT_ID', message: `payment ${id} is a bank reversal of ${formatTenge(p.amount)}: it is never applied to an account` }]);
   requireAccount(db, account);
   if (p.valueDate > today) throw new InputError([{ field: '--date', message: `${today} is before the payment's value date ${p.valueDate}` }]);
@@ -523,6 +529,8 @@ export interface AssignResult {
 /** `esep payments assign`: a payment from suspense onto an account, as of its value date. */
 export async function assignPayment(db: Db, id: number, account: string, today: IsoDate): Promise<AssignResult> {
   assignable(db, id, account, today);
+  // returned to suspense by `payments unassign`: its first key is on the ledger already
+  if (paymentMovesOf(db, id).length > 0) return assignAfterUnassign(db, id, account, today);
   let restored = false;
   await runJob(db, { job: 'payments-assign', scope: `${id} ${account}` }, (ctx) => {
     ctx.batch(() => {

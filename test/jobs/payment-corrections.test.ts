@@ -16,7 +16,7 @@ import { runDay } from '../../src/jobs/day.js';
 import { importOperator } from '../../src/jobs/import-operator.js';
 import { runInvoices } from '../../src/jobs/invoices.js';
 import { movePayment, reverseAtImport, reversePayment, unassignPayment } from '../../src/jobs/payment-corrections.js';
-import { assignPayment, importPayments } from '../../src/jobs/payments.js';
+import { assignPayment, importPayments, reversalPayments } from '../../src/jobs/payments.js';
 import { runPenalties } from '../../src/jobs/penalties.js';
 import { payRefund } from '../../src/jobs/refunds.js';
 import { verify } from '../../src/jobs/verify.js';
@@ -253,6 +253,9 @@ describe('payments reverse: a bank reversal from its value date', () => {
     expect(verify(db)).toEqual([]);
     await refused(reversePayment(db, 2, 1, '2026-11-30'), 'REVERSAL_ID', 'reversal 2 reverses payment 1 already');
     await refused(movePayment(db, 1, '3002', '2026-11-30'), 'PAYMENT_ID', 'payment 1 was reversed by the bank (reversal 2 of 2026-11-28): it is on no account');
+    await refused(assignPayment(db, 1, '3002', '2026-11-30'), 'PAYMENT_ID', 'payment 1 was reversed by the bank: it is on no account');
+    // linked, the reversal is off the list of those still to look at
+    expect(reversalPayments(db)).toEqual([]);
   });
 });
 

@@ -56,8 +56,8 @@ import { accountView } from '../../src/jobs/account-view.js';
 import { runDay } from '../../src/jobs/day.js';
 import { importOperator } from '../../src/jobs/import-operator.js';
 import { runInvoices } from '../../src/jobs/invoices.js';
-import { assignAfterUnassign, movePayment, reversePayment, unassignPayment } from '../../src/jobs/payment-corrections.js';
-import { importPayments } from '../../src/jobs/payments.js';
+import { movePayment, reversePayment, unassignPayment } from '../../src/jobs/payment-corrections.js';
+import { assignPayment, importPayments } from '../../src/jobs/payments.js';
 import { verify } from '../../src/jobs/verify.js';
 import { addAccount, addTariff } from '../helpers/db.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -258,7 +258,7 @@ async function play(plans: readonly Plan[], how: 'right' | 'mistakes', seen: Rec
         if (r.restored) seen['right account restored at the move'] = (seen['right account restored at the move'] ?? 0) + 1;
       } else if (x.fate === 'unassigned') {
         await unassignPayment(db, id, day);
-        await assignAfterUnassign(db, id, plan.account, day);
+        await assignPayment(db, id, plan.account, day);
         seen['unassigned and assigned'] = (seen['unassigned and assigned'] ?? 0) + 1;
       } else {
         const r = await reversePayment(db, idOf(db, `R-${x.bankRef}`), id, day);
