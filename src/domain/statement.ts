@@ -88,7 +88,10 @@ function hash(parts: readonly string[]): string {
 export function identityBase(format: string, rule: IdentityRule, row: StatementRow): string {
   // A reference is unique within its bank only: with the bank named, `{format}:{bank}:{bank_ref}`
   // (without it, as before: `{format}:{bank_ref}`, the identities of payments already imported).
-  if (rule === 'bank_ref') return row.bank ? `${format}:${row.bank}:${row.bankRef}` : `${format}:${row.bankRef}`;
+  // A bank's storno may carry the reference of the payment it takes back (SPEC section 5: a
+  // reversal names its payment by the same reference): the negative row under a reference is
+  // another transaction than the payment under it, `…:reversal`.
+  if (rule === 'bank_ref') return row.amount < 0 ? `${referenceIdentity(format, row)}:reversal` : referenceIdentity(format, row);
   return `${format}:${hash([
     row.valueDate,
     row.bankRef,
@@ -98,6 +101,19 @@ export function identityBase(format: string, rule: IdentityRule, row: StatementR
     (row.payerName ?? '').trim().toLowerCase(),
     (row.purpose ?? '').trim(),
   ])}`;
+}
+
+function referenceIdentity(format: string, row: StatementRow): string {
+  return row.bank ? `${format}:${row.bank}:${row.bankRef}` : `${format}:${row.bankRef}`;
+}
+
+/**
+ * The identity a bank reversal under the `bank_ref` rule had before reversals got one of their own
+ * (`{format}:{bank_ref}`, as it was imported then): a statement imported again must not bring it a
+ * second time. Null for a payment and under the `hash` rule (their identities never changed).
+ */
+export function earlierReversalIdentity(format: string, rule: IdentityRule, row: StatementRow): string | null {
+  return rule === 'bank_ref' && row.amount < 0 ? referenceIdentity(format, row) : null;
 }
 
 /** The n-th identical row of a file (n from 1) under the `hash` rule. */

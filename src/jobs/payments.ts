@@ -20,6 +20,7 @@ import {
   paymentsStamp,
   paymentMovesOf,
   paymentsWithStatus,
+  reversedBy,
   unlinkedReversals,
   sameMoneyElsewhere,
   StatementScratch,
@@ -31,7 +32,7 @@ import { outsideWindow, windowAround, type IsoDate } from '../domain/dates.js';
 import { InputError, type InputProblem } from '../domain/errors.js';
 import { matchPayment } from '../domain/matching.js';
 import { formatTenge, sumTiyn, type Tiyn } from '../domain/money.js';
-import { factsDiffer, identityBase, identityOf, sameMoneyOf, type StatementRow, type StatementTotals, type TransactionFacts } from '../domain/statement.js';
+import { earlierReversalIdentity, factsDiffer, identityBase, identityOf, sameMoneyOf, type StatementRow, type StatementTotals, type TransactionFacts } from '../domain/statement.js';
 import { openStatement, type Statement } from '../io/statements/index.js';
 import { restoreAfterPayment } from './debit.js';
 import { assignAfterUnassign, reverseAtImport } from './payment-corrections.js';
@@ -131,13 +132,14 @@ export async function importPayments(db: Db, options: PaymentImportOptions): Pro
         ctx.progress.start(checked.rows, `payments ${statement.name}`);
         const lookup = accountLookup(db);
         knownFrom.clear();
+        const reversals: number[] = [];
         const size = paymentBatchSize();
         let batch: StatementRow[] = [];
         const apply = () => {
           const rows = batch;
           batch = [];
           if (rows.length === 0) return;
-          ctx.batch(() => applyRows(db, statement, scratch, rows, lookup, options.date, ctx.runId, knownFrom));
+          ctx.batch(() => applyRows(db, statement, scratch, rows, lookup, options.date, ctx.runId, knownFrom, reversals));
           ctx.progress.increment(rows.length);
         };
         for await (const item of statement.items()) {
@@ -147,6 +149,15 @@ export async function importPayments(db: Db, options: PaymentImportOptions): Pro
           if (batch.length >= size) apply();
         }
         apply();
+        // A bank reversal whose reference names its payment is linked and reversed (docs/payments.md,
+        // «Undoing a mistake») after every row of the file is posted: the payment may come after it.
+        if (reversals.length > 0) {
+          ctx.batch(() => {
+            let linked = 0;
+            for (const id of reversals) if (reverseAtImport(db, id, options.date, ctx.runId) !== null) linked++;
+            return { reversals_linked: linked };
+          });
+        }
         // the statement's own totals, as checked, for the payments report beside what was taken in
         if (checked.totals.length > 0) ctx.batch(() => ({ sections: recordSections(db, ctx.runId, statement.name, statement.format, checked.totals) }));
       },
@@ -247,7 +258,10 @@ async function validate(
           scratch.record(row.line, base, facts, null);
           continue;
         }
-        const known = paymentByIdentity(db, base);
+        // a reversal imported before reversals had an identity of their own is known by its earlier one
+        const earlierIdentity = earlierReversalIdentity(statement.format, statement.identity, row);
+        const earlierReversal = earlierIdentity === null ? undefined : paymentByIdentity(db, earlierIdentity);
+        const known = paymentByIdentity(db, base) ?? (earlierReversal?.status === 'reversal' || earlierReversal?.status === 'reversed' ? earlierReversal : undefined);
         const differ = known ? factsDiffer({ ...known, account: known.accountHint ?? undefined }, facts) : [];
         if (known && differ.length > 0) {
           const where = known.file === null ? '' : ` from ${known.file}${known.line === null ? '' : ` line ${known.line}`}`;
@@ -259,6 +273,7 @@ async function validate(
           });
         }
         scratch.record(row.line, base, facts, base);
+        if (known && known.identity !== base && differ.length === 0) scratch.knownFrom(row.line, known.file ?? `payment ${known.id}`);
         knownElsewhere(row);
       }
     });
@@ -351,6 +366,7 @@ function applyRows(
   today: IsoDate,
   runId: number | null,
   knownFrom: KnownFrom,
+  reversals: number[],
 ): Counts {
   const counts: Counts = {};
   const add = (key: string, n: number) => {
@@ -405,14 +421,17 @@ function applyRows(
       statementAccount: row.statementAccount ?? null,
     });
     if (id === null) {
-      known(paymentByIdentity(db, identity)?.file ?? statement.name, row.amount);
+      const earlier = paymentByIdentity(db, identity);
+      known(earlier?.file ?? statement.name, row.amount);
+      // a rerun after a crash: a reversal committed before the link was made is linked now
+      if (earlier?.status === 'reversal' && reversedBy(db, earlier.id) === null) reversals.push(earlier.id);
       continue;
     }
     if (status === 'reversal') {
       add('reversals', 1);
       add('reversal_tiyn', row.amount);
-      // the payment it takes back, where its bank reference names one (docs/payments.md, «Undoing a mistake»)
-      if (reverseAtImport(db, id, today, runId) !== null) add('reversals_linked', 1);
+      // linked to the payment it takes back once the whole file is applied (the payment may come later in it)
+      reversals.push(id);
     } else if (status === 'suspense') {
       add('suspense', 1);
       add('suspense_tiyn', row.amount);
