@@ -80,3 +80,23 @@ describe('a storno under its payment\u2019s reference', () => {
     expect(db.sqlite.prepare('SELECT COUNT(*) FROM payments').pluck().get()).toBe(7);
   });
 });
+
+describe('a Kaspi storno with its payment\u2019s document number', () => {
+  it('is linked and reverses the payment; the other Kaspi payment stays', async () => {
+    // kaspi-2026-11-21-storno.xlsx: the Kaspi fixture with the storno of 21 Nov under K-5512, the
+    // document number of Иванова Мария's 3 000,00 (л/с 1002) that morning; 12 000,00 to 1004 untouched
+    const s = await importPayments(db, { file: statement('kaspi-2026-11-21-storno.xlsx'), date: '2026-11-30' });
+    expect(s).toMatchObject({ moneyIn: 2, moneyInAmount: 1_500_000, reversalRows: 1, reversalRowsAmount: -300_000, applied: 2, reversals: 1 });
+    const byRef = db.sqlite.prepare('SELECT bank_ref AS ref, amount, status, account FROM payments ORDER BY id').all();
+    expect(byRef).toEqual([
+      { ref: 'K-5512', amount: 300_000, status: 'reversed', account: '1002' },
+      // a reversal keeps the account it names for information (its payer's IIN holds only 1002)
+      { ref: 'K-5512', amount: -300_000, status: 'reversal', account: '1002' },
+      { ref: 'K-5530', amount: 1_200_000, status: 'applied', account: '1004' },
+    ]);
+    // 1002's payments net to nil: +3 000,00 and −3 000,00, both on 21 Nov
+    const money = entriesOf(db, '1002').filter((e) => e.kind === 'payment').map((e) => e.amount);
+    expect(money).toEqual([300_000, -300_000]);
+    expect(verify(db)).toEqual([]);
+  });
+});
