@@ -40,7 +40,8 @@
 // mistakes world has corrections the right one does not), and an invoice's opening balance,
 // payments and amount due (only its principal and unpaid principal, as the simulation).
 //
-// Seeded, a bounded number of runs: ESEP_PROP_SEED and ESEP_PROP_RUNS change them.
+// Seeded, a bounded number of runs: ESEP_PROP_SEED and ESEP_PROP_RUNS change them (12 by default, as the
+// simulation: the suite runs in CI on two cores; a longer hunt is `ESEP_PROP_RUNS=200`).
 import fc from 'fast-check';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -64,7 +65,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { noPdfRenderer, writeStatement, type StatementLine } from '../helpers/world.js';
 import { OPERATOR_JSON } from '../jobs/payments-world.js';
 
-const RUNS = Number(process.env.ESEP_PROP_RUNS ?? 20);
+const RUNS = Number(process.env.ESEP_PROP_RUNS ?? 12);
 const SEED = Number(process.env.ESEP_PROP_SEED ?? 15_2026);
 const MAX_DELAY = 7;
 /** Accounts connect in October or November 2026; the worlds run to 1 February 2027 (three month-ends). */

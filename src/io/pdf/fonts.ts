@@ -22,10 +22,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as fontkit from 'fontkit';
+import type * as fontkit from 'fontkit';
 import { pdfDocumentClass } from './pdfkit.js';
 
 const require = createRequire(import.meta.url);
+// fontkit, like pdfkit (./pdfkit.ts), is loaded with the first font parsed, not when esep starts
+let fontkitModule: typeof fontkit | undefined;
+const fontkitLoaded = (): typeof fontkit => (fontkitModule ??= require('fontkit') as typeof fontkit);
 
 /** Where the dejavu-fonts-ttf package keeps its TrueType files. */
 export function fontFile(name: string): string {
@@ -68,7 +71,7 @@ interface GlyphCache {
 function parse(file: string): { bytes: Buffer; font: fontkit.Font } {
   const bytes = readFileSync(fontFile(file));
   parses++;
-  const font = fontkit.create(bytes) as fontkit.Font;
+  const font = fontkitLoaded().create(bytes) as fontkit.Font;
   // fontkit keeps one glyph object per glyph id, with the code points of the first call. Subsetting
   // asks for the components of composite glyphs without code points (DejaVu's Cyrillic М, Т, О are
   // built from the Latin M, T, O), and since the parsed font outlives a document, a later document's
