@@ -48,3 +48,17 @@ export const TEST_OPERATOR = {
   penaltyCapDays: 30,
   graceDays: 0,
 };
+
+/**
+ * An IIN with a valid check digit for the i-th account of a simulation: the first of
+ * `{first7}{i·10 …}` that has one (cl. 6.4 looks at the IIN: each account its own subscriber).
+ */
+export function iinFor(first7: string, i: number): string {
+  for (let n = i * 10; ; n++) {
+    try {
+      return makeIin(`${first7}${String(n).padStart(4, '0')}`);
+    } catch {
+      // no check digit for this one: the next
+    }
+  }
+}

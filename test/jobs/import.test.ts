@@ -2,11 +2,11 @@ import { postWithPayments } from '../helpers/db.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, inTransaction, type Db } from '../../src/db/connection.js';
 import { allPrices, allTariffs } from '../../src/db/tariffs.js';
-import { InputError } from '../../src/domain/errors.js';
 import { importAccounts } from '../../src/jobs/import-accounts.js';
 import { importTariffs, importTariffsReport } from '../../src/jobs/import-tariffs.js';
 import { ACCOUNT_HEADER, IIN_A, IIN_B, TARIFFS_CSV } from '../helpers/fixtures.js';
 import { tempDir, writeText } from '../helpers/tmp.js';
+import { refusedProblems } from '../helpers/refusals.js';
 
 const dir = tempDir();
 let db: Db;
@@ -14,15 +14,7 @@ beforeEach(() => {
   db = openDatabase(':memory:');
 });
 
-async function refused(promise: Promise<unknown>): Promise<string[]> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return (error as InputError).problems.map((p) => `${p.file}:${p.line ?? ''}:${p.field ?? ''}: ${p.message}`);
-  }
-  throw new Error('expected the import to be refused');
-}
+const refused = refusedProblems;
 
 const count = (table: string) => (db.sqlite.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 

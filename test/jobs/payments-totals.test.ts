@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.js';
 import { accountsOf, getOperator } from '../../src/db/operator.js';
-import { InputError } from '../../src/domain/errors.js';
 import { importOperator, parseOperator } from '../../src/jobs/import-operator.js';
 import { importPayments } from '../../src/jobs/payments.js';
 import { tempDir, writeText } from '../helpers/tmp.js';
 import { OPERATOR_JSON, paymentsWorld, statement } from './payments-world.js';
+import { refusedProblems } from '../helpers/refusals.js';
 
 const dir = tempDir();
 let db: Db;
@@ -28,15 +28,7 @@ const count = (table: string) => (db.sqlite.prepare(`SELECT COUNT(*) AS n FROM $
 const paymentSum = (account: string) =>
   (db.sqlite.prepare(`SELECT COALESCE(SUM(amount), 0) AS s FROM ledger WHERE kind = 'payment' AND account = ?`).get(account) as { s: number }).s;
 
-async function refused(promise: Promise<unknown>): Promise<string[]> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return (error as InputError).problems.map((p) => `${p.file ?? ''}:${p.line ?? ''}:${p.field ?? ''}: ${p.message}`);
-  }
-  throw new Error('expected the import to be refused');
-}
+const refused = refusedProblems;
 
 describe('the new fixtures import with their figures', () => {
   it('Kaspi 1C (1.01): 4 000 to 1002 and 7 000 to 1003; the own transfer and the fee are not money in', async () => {

@@ -5,12 +5,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.js';
 import { inTransaction } from '../../src/db/connection.js';
 import { postEntries, factsOf } from '../../src/db/ledger.js';
-import { InputError } from '../../src/domain/errors.js';
 import { accountView } from '../../src/jobs/account-view.js';
 import { assignPayment, importPayments, reversalPayments, unmatchedPayments } from '../../src/jobs/payments.js';
 import { verify } from '../../src/jobs/verify.js';
 import { tempDir, writeText } from '../helpers/tmp.js';
 import { paymentsWorld, statement } from './payments-world.js';
+import { refusedProblems } from '../helpers/refusals.js';
 
 const dir = tempDir();
 let db: Db;
@@ -24,15 +24,7 @@ const paymentSum = (account?: string) =>
   one<{ s: number }>(`SELECT COALESCE(SUM(amount), 0) AS s FROM ledger WHERE kind = 'payment'${account ? ' AND account = ?' : ''}`, ...(account ? [account] : [])).s;
 const balance = (account: string) => one<{ b: number }>('SELECT balance AS b FROM accounts WHERE account = ?', account).b;
 
-async function refused(promise: Promise<unknown>): Promise<string[]> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return (error as InputError).problems.map((p) => `${p.file ?? ''}:${p.line ?? ''}:${p.field ?? ''}: ${p.message}`);
-  }
-  throw new Error('expected the import to be refused');
-}
+const refused = refusedProblems;
 
 describe('generic CSV', () => {
   it('applies, suspends and lists every row of the statement', async () => {

@@ -51,7 +51,6 @@ import { invoicesOf } from '../../src/db/invoices.js';
 import { asEntries, entriesOf } from '../../src/db/ledger.js';
 import { unpaidAtEndOf } from '../../src/domain/collection.js';
 import { addDays, addMonths, daysInMonth, nextPeriod, periodOf, type IsoDate } from '../../src/domain/dates.js';
-import { makeIin } from '../../src/domain/identifiers.js';
 import { loadCalendar } from '../../src/io/calendar.js';
 import { accountView } from '../../src/jobs/account-view.js';
 import { runDay } from '../../src/jobs/day.js';
@@ -64,6 +63,7 @@ import { addAccount, addTariff } from '../helpers/db.js';
 import { tempDir } from '../helpers/tmp.js';
 import { noPdfRenderer, writeStatement, type StatementLine } from '../helpers/world.js';
 import { OPERATOR_JSON } from '../jobs/payments-world.js';
+import { iinFor } from '../helpers/fixtures.js';
 
 const RUNS = Number(process.env.ESEP_PROP_RUNS ?? 12);
 const SEED = Number(process.env.ESEP_PROP_SEED ?? 15_2026);
@@ -98,15 +98,7 @@ interface Plan {
 }
 
 /** IINs with a check digit, one per account (cl. 6.4 looks at the IIN: keep subscribers apart). */
-function iinFor(i: number): string {
-  for (let n = i * 10; ; n++) {
-    try {
-      return makeIin(`9001015${String(n).padStart(4, '0')}`);
-    } catch {
-      // no check digit for this one: the next
-    }
-  }
-}
+const iinOf = (i: number): string => iinFor('9001015', i);
 
 /** The first day a credit account connected on `connectedOn` can be terminated by the operator (D-5). */
 const firstTerminationDay = (connectedOn: IsoDate): IsoDate => `${nextPeriod(nextPeriod(periodOf(connectedOn)))}-26`;
@@ -140,7 +132,7 @@ type RawFate = { fate: Fate; delay: number; wrong: number };
 function worldOf(raw: RawWorld): Plan[] {
   const plans: Plan[] = raw.map((a, i) => ({
     account: String(5001 + i),
-    iin: iinFor(i + 1),
+    iin: iinOf(i + 1),
     method: a.method,
     tariff: { code: `T${i + 1}`, monthly: a.monthly, port: a.port, install: a.install },
     connectedOn: addDays(FIRST, a.connect),

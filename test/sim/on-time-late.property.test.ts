@@ -46,7 +46,6 @@ import { invoicesOf } from '../../src/db/invoices.js';
 import { asEntries, entriesOf } from '../../src/db/ledger.js';
 import { unpaidAtEndOf } from '../../src/domain/collection.js';
 import { addDays, addMonths, daysInMonth, lastDayOf, nextPeriod, periodOf, previousPeriod, type IsoDate } from '../../src/domain/dates.js';
-import { makeIin } from '../../src/domain/identifiers.js';
 import { loadCalendar } from '../../src/io/calendar.js';
 import { accountView } from '../../src/jobs/account-view.js';
 import { addEquipment, returnEquipment, terminateBySubscriber } from '../../src/jobs/admin.js';
@@ -59,6 +58,7 @@ import { addAccount, addTariff } from '../helpers/db.js';
 import { tempDir } from '../helpers/tmp.js';
 import { noPdfRenderer, snapshotOf, writeStatement, type StatementLine } from '../helpers/world.js';
 import { OPERATOR_JSON } from '../jobs/payments-world.js';
+import { iinFor } from '../helpers/fixtures.js';
 
 const RUNS = Number(process.env.ESEP_PROP_RUNS ?? 12);
 const SEED = Number(process.env.ESEP_PROP_SEED ?? 13_2026);
@@ -110,15 +110,7 @@ interface World {
 }
 
 /** IINs with a check digit, one per account (cl. 6.4 looks at the IIN: keep subscribers apart). */
-function iinFor(i: number): string {
-  for (let n = i * 10; ; n++) {
-    try {
-      return makeIin(`8501014${String(n).padStart(4, '0')}`);
-    } catch {
-      // no check digit for this one: the next
-    }
-  }
-}
+const iinOf = (i: number): string => iinFor('8501014', i);
 
 /** The first day a credit account connected on `connectedOn` can be terminated by the operator (D-5). */
 function firstTerminationDay(connectedOn: IsoDate): IsoDate {
@@ -220,7 +212,7 @@ function worldOf(raw: RawWorld): World {
     const leavesOn = a.leaves === null ? null : addDays(connectedOn, a.leaves);
     return {
       account: String(1001 + i),
-      iin: iinFor(i + 1),
+      iin: iinOf(i + 1),
       method: a.method,
       tariff,
       connectedOn,
